@@ -1,0 +1,50 @@
+import { Context } from '@temporalio/activity';
+import type Docker from 'dockerode';
+import { readDockerStream } from './docker-stream.js';
+import { classifyDockerFailure } from './failures.js';
+
+const HEARTBEAT_EVERY_MS = 5_000;
+
+/**
+ * Pulls `dockerUrl` and answers the digest it resolved to. Heartbeats with the latest progress line so a dead
+ * worker is noticed within the heartbeat timeout; cancellation destroys the stream.
+ */
+export async function pullAndResolve(docker: Docker, dockerUrl: string): Promise<{ digest: string }> {
+  const ctx = Context.current();
+  const context = `error when pulling image ${dockerUrl}`;
+  let last = 'starting';
+  const ticker = setInterval(() => ctx.heartbeat({ progress: last }), HEARTBEAT_EVERY_MS);
+  try {
+    const stream = await docker.pull(dockerUrl);
+    await readDockerStream(
+      stream,
+      (event) => {
+        last = [event.id, event.status].filter(Boolean).join(' ');
+        ctx.heartbeat({ progress: last });
+      },
+      ctx.cancellationSignal,
+    );
+    return { digest: await resolveDigest(docker, dockerUrl) };
+  } catch (err) {
+    if (ctx.cancellationSignal.aborted) throw err;
+    throw classifyDockerFailure(err, context);
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
+/** The registry digest of the pulled reference (repo@sha256:... in RepoDigests), else the local image id. */
+async function resolveDigest(docker: Docker, dockerUrl: string): Promise<string> {
+  const info = await docker.getImage(dockerUrl).inspect();
+  const repository = repositoryOf(dockerUrl);
+  const match = info.RepoDigests?.find((d) => d.startsWith(`${repository}@`)) ?? info.RepoDigests?.[0];
+  return match ? match.slice(match.indexOf('@') + 1) : info.Id;
+}
+
+/** `host:5000/a/b:tag` -> `host:5000/a/b` (a colon before the last slash is a port, not a tag). */
+export function repositoryOf(ref: string): string {
+  const withoutDigest = ref.split('@')[0] ?? ref;
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const lastColon = withoutDigest.lastIndexOf(':');
+  return lastColon > lastSlash ? withoutDigest.slice(0, lastColon) : withoutDigest;
+}

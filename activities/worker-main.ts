@@ -1,0 +1,25 @@
+import { loadConfig } from '../config.js';
+import { applyMigrations, connectDb } from '../db/client.js';
+import { createLogger } from '../logger.js';
+import { createWorker } from './worker.js';
+
+const config = loadConfig();
+const logger = createLogger('worker', config.LOG_LEVEL);
+const { db, pool } = connectDb(config.DATABASE_URL);
+await applyMigrations(pool);
+const { worker, connection } = await createWorker({
+  temporalAddress: config.TEMPORAL_ADDRESS,
+  namespace: config.TEMPORAL_NAMESPACE,
+  taskQueue: config.TASK_QUEUE,
+  db,
+  dockerSocket: config.DOCKER_SOCKET,
+  workflowBundlePath: config.WORKFLOW_BUNDLE,
+});
+logger.info('worker started', { taskQueue: config.TASK_QUEUE });
+process.send?.({ kind: 'ready' }); // for tests that fork a worker
+try {
+  await worker.run(); // SIGINT/SIGTERM shut it down gracefully
+} finally {
+  await connection.close();
+  await pool.end();
+}

@@ -1,0 +1,79 @@
+import { Hono } from 'hono';
+import {
+  deleteBaseImage,
+  findBaseImage,
+  insertBaseImage,
+  listBaseImages,
+  replaceBaseImageSpec,
+} from '../db/base-images.js';
+import { startBaseImageCleanup, startBaseImageVerification } from '../workflows/client.js';
+import { BASE_IMAGE, baseImageBodySchema, toBaseImageResource } from './base-image-model.js';
+import { limitBody, readBody } from './body.js';
+import type { AppDeps, AppEnv } from './context.js';
+import { alreadyExists, ApiError, notFound, validationMessage } from './errors.js';
+import { nameFromPath, readListFilter, unavailable } from './route-helpers.js';
+
+export function baseImageRoutes({ config, database, starter, logger }: AppDeps) {
+  const { db } = database;
+  const bodySchema = baseImageBodySchema(config.languages);
+
+  async function readSpec(body: unknown, label: string) {
+    const parsed = bodySchema.safeParse(body);
+    if (!parsed.success) throw new ApiError(400, validationMessage(label, parsed.error));
+    const { name, dockerUrl, language, tags } = parsed.data;
+    return { name, dockerUrl, language, tags };
+  }
+
+  return new Hono<AppEnv>()
+    .post('/', limitBody, async (c) => {
+      const body = await readBody(c, BASE_IMAGE);
+      const name = (body as { name?: unknown })?.name;
+      const spec = await readSpec(body, typeof name === 'string' ? `${BASE_IMAGE} ${name}` : BASE_IMAGE);
+      const row = await insertBaseImage(db, c.get('org'), spec);
+      if (!row) throw alreadyExists(BASE_IMAGE, spec.name);
+      try {
+        await startBaseImageVerification(starter, row, { supersede: true });
+      } catch (err) {
+        await deleteBaseImage(db, row.org, row.name); // nothing accepted, nothing kept
+        throw unavailable(logger, `${BASE_IMAGE} ${spec.name}`, err);
+      }
+      return c.json(toBaseImageResource(row), 201);
+    })
+    .get('/', async (c) => {
+      const rows = await listBaseImages(db, c.get('org'), readListFilter(c, BASE_IMAGE));
+      return c.json(rows.map(toBaseImageResource));
+    })
+    .get('/:name', async (c) => {
+      const name = nameFromPath(c, BASE_IMAGE);
+      const row = await findBaseImage(db, c.get('org'), name);
+      if (!row) throw notFound(BASE_IMAGE, name);
+      return c.json(toBaseImageResource(row));
+    })
+    .put('/:name', limitBody, async (c) => {
+      const name = nameFromPath(c, BASE_IMAGE);
+      const body = await readBody(c, `${BASE_IMAGE} ${name}`);
+      // The path names the resource; a different name in the body is overridden, as the contract says.
+      const spec = await readSpec({ ...(body as object), name }, `${BASE_IMAGE} ${name}`);
+      // One transaction: if the workflow cannot start, the spec is not changed. The workflow's first write waits
+      // on this row's lock and then sees the committed generation.
+      const row = await db.transaction(async (tx) => {
+        const updated = await replaceBaseImageSpec(tx, c.get('org'), spec);
+        if (!updated) throw notFound(BASE_IMAGE, name);
+        await startBaseImageVerification(starter, updated, { supersede: true }).catch((err) => {
+          throw unavailable(logger, `${BASE_IMAGE} ${name}`, err);
+        });
+        return updated;
+      });
+      return c.json(toBaseImageResource(row));
+    })
+    .delete('/:name', async (c) => {
+      const name = nameFromPath(c, BASE_IMAGE);
+      const row = await deleteBaseImage(db, c.get('org'), name);
+      if (!row) throw notFound(BASE_IMAGE, name);
+      // The record is gone either way; the local copy is a cache, so a failed cleanup start is only logged.
+      await startBaseImageCleanup(starter, row).catch((err) =>
+        logger.warn('could not start base image cleanup', { org: row.org, name, error: String(err) }),
+      );
+      return c.json({ ...toBaseImageResource(row), status: 'DELETED' as const });
+    });
+}

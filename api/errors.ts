@@ -1,0 +1,40 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+import type { Logger } from '../logger.js';
+
+/** The one error type handlers throw; onError turns it (and everything else) into `{code, message}`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (kind: string, name: string) => new ApiError(404, `${kind} ${name} not found`);
+export const alreadyExists = (kind: string, name: string) => new ApiError(409, `${kind} ${name} already exists`);
+
+/** `base image py3: dockerUrl: Required` style text from a zod error, naming every field at fault. */
+export function validationMessage(resource: string, error: z.ZodError): string {
+  const issues = error.issues.map((issue) => {
+    const field = issue.path.join('.') || 'body';
+    return `${field}: ${issue.message}`;
+  });
+  return `${resource}: ${issues.join('; ')}`;
+}
+
+export function createErrorHandler(logger: Logger) {
+  return (err: Error, c: Context) => {
+    if (err instanceof ApiError) return c.json({ code: err.status, message: err.message }, err.status);
+    if (err instanceof HTTPException) {
+      const status = err.status as ContentfulStatusCode;
+      return c.json({ code: status, message: err.message || 'request refused' }, status);
+    }
+    // Anything else is our fault; the details go to the log, not to the caller.
+    logger.error('unhandled error', { method: c.req.method, path: c.req.path, error: err.stack ?? String(err) });
+    return c.json({ code: 500, message: `internal error when processing ${c.req.method} ${c.req.path}` }, 500);
+  };
+}

@@ -1,0 +1,28 @@
+import { serve } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../config.js';
+import { applyMigrations, connectDb } from '../db/client.js';
+import { createLogger } from '../logger.js';
+import { createApp } from './app.js';
+import { startReconciler } from './reconciler.js';
+
+const config = loadConfig();
+const logger = createLogger('api', config.LOG_LEVEL);
+const database = connectDb(config.DATABASE_URL);
+await applyMigrations(database.pool);
+const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+const starter = { client: temporal, taskQueue: config.TASK_QUEUE };
+
+const app = createApp({ config, database, temporal, starter, logger });
+const stopReconciler = startReconciler(database.db, starter, logger);
+const server = serve({ fetch: app.fetch, hostname: config.API_HOST, port: config.API_PORT }, (info) =>
+  logger.info('API listening', { address: `http://${info.address}:${info.port}` }),
+);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    stopReconciler();
+    server.close(() => void Promise.all([connection.close(), database.pool.end()]).then(() => process.exit(0)));
+  });
+}

@@ -1,0 +1,24 @@
+import { listUnsettledBaseImages } from '../db/base-images.js';
+import type { Db } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import { startBaseImageVerification, type WorkflowStarter } from '../workflows/client.js';
+
+/**
+ * A process can die between committing a resource and starting its workflow. This sweep finds resources still
+ * unsettled after `graceSeconds` and starts their workflow unless one is already running (USE_EXISTING), so every
+ * resource converges to READY or ERROR.
+ */
+export function startReconciler(db: Db, starter: WorkflowStarter, logger: Logger, intervalMs = 30_000, graceSeconds = 60) {
+  const sweep = async () => {
+    try {
+      for (const row of await listUnsettledBaseImages(db, graceSeconds)) {
+        await startBaseImageVerification(starter, row, { supersede: false });
+      }
+    } catch (err) {
+      logger.warn('reconcile sweep failed; will try again', { error: String(err) });
+    }
+  };
+  void sweep();
+  const timer = setInterval(sweep, intervalMs);
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+// The only reader of process.env. Defaults make the local stack (scripts/stack.sh) work with no configuration.
+const schema = z.object({
+  DATABASE_URL: z.string().default('postgres://dispatch:dispatch@127.0.0.1:5432/dispatch'),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TASK_QUEUE: z.string().default('dispatch-images'),
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: z.coerce.number().int().positive().default(8080),
+  DOCKER_SOCKET: z.string().default('/var/run/docker.sock'),
+  /** Where built images are pushed: `<registry>/<org>/<name>`. */
+  IMAGE_REGISTRY: z.string().default('127.0.0.1:5000'),
+  /** Languages a base image may declare; comma separated. */
+  LANGUAGES: z.string().default('python3,nodejs'),
+  /** A pre-built workflow bundle (tests build one once and share it); otherwise the worker bundles at start. */
+  WORKFLOW_BUNDLE: z.string().optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = z.infer<typeof schema> & { languages: readonly string[] };
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.parse(env);
+  return { ...parsed, languages: parsed.LANGUAGES.split(',').map((l) => l.trim()).filter(Boolean) };
+}

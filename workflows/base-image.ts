@@ -1,0 +1,48 @@
+import { ApplicationFailure, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import { failureMessage } from './failure-message.js';
+import { DEFAULT_PULL_RETRY, type BaseImageJob } from './jobs.js';
+import { DISPATCH_STATUS } from './search-attributes.js';
+
+const { setBaseImageStatus } = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '30s' },
+});
+
+/** Verifies a base image by pulling it, then records READY with its digest, or ERROR with Docker's message. */
+export async function baseImageWorkflow(job: BaseImageJob): Promise<void> {
+  const retry = job.pullRetry ?? DEFAULT_PULL_RETRY;
+  const { pullImage } = proxyActivities<Activities>({
+    startToCloseTimeout: '30m',
+    heartbeatTimeout: '30s',
+    retry: {
+      initialInterval: retry.initialIntervalMs,
+      maximumInterval: retry.maximumIntervalMs,
+      backoffCoefficient: 2,
+      maximumAttempts: retry.maximumAttempts,
+    },
+  });
+  const target = { id: job.id, generation: job.generation };
+  const inProgress = job.generation === 1 ? 'CREATING' : 'UPDATING';
+  if (!(await setBaseImageStatus(target, { status: inProgress }))) return; // superseded or deleted meanwhile
+  upsertSearchAttributes([{ key: DISPATCH_STATUS, value: inProgress }]);
+  try {
+    const { digest } = await pullImage({ dockerUrl: job.dockerUrl });
+    await setBaseImageStatus(target, { status: 'READY', digest });
+    upsertSearchAttributes([{ key: DISPATCH_STATUS, value: 'READY' }]);
+  } catch (err) {
+    const reason = failureMessage(err);
+    await setBaseImageStatus(target, { status: 'ERROR', reason: [reason] });
+    upsertSearchAttributes([{ key: DISPATCH_STATUS, value: 'ERROR' }]);
+    throw ApplicationFailure.nonRetryable(`base image ${job.name}: ${reason}`, 'BaseImageError');
+  }
+}
+
+/** Removes the local copy of a deleted base image (the record is already gone). */
+export async function baseImageCleanupWorkflow(job: { dockerUrl: string }): Promise<void> {
+  const { removeLocalImage } = proxyActivities<Activities>({
+    startToCloseTimeout: '2m',
+    retry: { maximumAttempts: 5 },
+  });
+  await removeLocalImage(job);
+}

@@ -1,0 +1,2 @@
+// The worker's workflowsPath: every workflow type the service runs.
+export { baseImageCleanupWorkflow, baseImageWorkflow } from './base-image.js';
