@@ -1,7 +1,7 @@
 import { ApplicationFailure, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { failureMessage } from './failure-message.js';
-import { DEFAULT_PULL_RETRY, type BaseImageJob } from './jobs.js';
+import { DEFAULT_PULL_POLICY, type BaseImageJob } from './jobs.js';
 import { DISPATCH_STATUS } from './search-attributes.js';
 
 const { setBaseImageStatus } = proxyActivities<Activities>({
@@ -11,15 +11,15 @@ const { setBaseImageStatus } = proxyActivities<Activities>({
 
 /** Verifies a base image by pulling it, then records READY with its digest, or ERROR with Docker's message. */
 export async function baseImageWorkflow(job: BaseImageJob): Promise<void> {
-  const retry = job.pullRetry ?? DEFAULT_PULL_RETRY;
+  const policy = job.pullPolicy ?? DEFAULT_PULL_POLICY;
   const { pullImage } = proxyActivities<Activities>({
     startToCloseTimeout: '30m',
-    heartbeatTimeout: '30s',
+    heartbeatTimeout: policy.heartbeatTimeoutMs,
     retry: {
-      initialInterval: retry.initialIntervalMs,
-      maximumInterval: retry.maximumIntervalMs,
+      initialInterval: policy.initialIntervalMs,
+      maximumInterval: policy.maximumIntervalMs,
       backoffCoefficient: 2,
-      maximumAttempts: retry.maximumAttempts,
+      maximumAttempts: policy.maximumAttempts,
     },
   });
   const target = { id: job.id, generation: job.generation };

@@ -3,10 +3,10 @@
 import { WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
 import type { BaseImageRow } from '../db/schema.js';
 import type { baseImageCleanupWorkflow, baseImageWorkflow } from './base-image.js';
-import { workflowIdFor, type PullRetry } from './jobs.js';
+import { workflowIdFor, type PullPolicy } from './jobs.js';
 import { DISPATCH_KIND, DISPATCH_NAME, DISPATCH_ORG, DISPATCH_STATUS } from './search-attributes.js';
 
-export type WorkflowStarter = { client: Client; taskQueue: string; pullRetry?: PullRetry };
+export type WorkflowStarter = { client: Client; taskQueue: string; pullPolicy?: PullPolicy };
 
 /**
  * Starts the verification of a base image's current generation. `supersede` terminates a run of an older spec
@@ -27,7 +27,7 @@ export async function startBaseImageVerification(
         name: row.name,
         generation: row.generation,
         dockerUrl: row.dockerUrl,
-        ...(starter.pullRetry ? { pullRetry: starter.pullRetry } : {}),
+        ...(starter.pullPolicy ? { pullPolicy: starter.pullPolicy } : {}),
       },
     ],
     workflowIdConflictPolicy: supersede ? WorkflowIdConflictPolicy.TERMINATE_EXISTING : WorkflowIdConflictPolicy.USE_EXISTING,

@@ -9,13 +9,24 @@ export type BaseImageJob = {
   name: string;
   generation: number;
   dockerUrl: string;
-  /** Retry policy of the pull; the defaults suit production, tests shorten them. */
-  pullRetry?: PullRetry;
+  /** How the pull is retried and how fast a dead worker is noticed; the defaults suit production, tests shorten them. */
+  pullPolicy?: PullPolicy;
 };
 
-export type PullRetry = { initialIntervalMs: number; maximumIntervalMs: number; maximumAttempts: number };
+export type PullPolicy = {
+  initialIntervalMs: number;
+  maximumIntervalMs: number;
+  maximumAttempts: number;
+  heartbeatTimeoutMs: number;
+};
 
-export const DEFAULT_PULL_RETRY: PullRetry = { initialIntervalMs: 1_000, maximumIntervalMs: 30_000, maximumAttempts: 10 };
+// About two and a half minutes of retries (1+2+4+8+16+30*4 s) before an unreachable registry becomes ERROR.
+export const DEFAULT_PULL_POLICY: PullPolicy = {
+  initialIntervalMs: 1_000,
+  maximumIntervalMs: 30_000,
+  maximumAttempts: 10,
+  heartbeatTimeoutMs: 30_000,
+};
 
 /** One workflow per resource at a time: the id names it, so a newer spec supersedes the running one. */
 export function workflowIdFor(kind: ResourceKind, org: string, name: string): string {

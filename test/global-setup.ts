@@ -1,0 +1,30 @@
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { workflowsPath } from '../activities/worker.js';
+import { loadConfig } from '../config.js';
+import { applyMigrations, connectDb } from '../db/client.js';
+import { REGISTRY, ROOT } from './helpers/env.js';
+
+// Once per run: migrations, the workflow bundle every test worker shares, and the fixture base image (cached).
+export default async function setup() {
+  const { pool } = connectDb(loadConfig().DATABASE_URL, 1);
+  await applyMigrations(pool);
+  await pool.end();
+
+  const dir = join(ROOT, '.stack', 'test');
+  mkdirSync(dir, { recursive: true });
+  const bundlePath = join(dir, 'workflow-bundle.js');
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  writeFileSync(bundlePath, code);
+  process.env.DISPATCH_TEST_WORKFLOW_BUNDLE = bundlePath;
+
+  process.env.DISPATCH_TEST_PYTHON_BASE = execFileSync(join(ROOT, 'test/fixtures/base-image.sh'), ['python3', REGISTRY], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
+}
+
+const noop = () => undefined;
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };

@@ -1,0 +1,86 @@
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { createApp } from '../../api/app.js';
+import { loadConfig } from '../../config.js';
+import { createWorker } from '../../activities/worker.js';
+import { connectDb } from '../../db/client.js';
+import { createLogger } from '../../logger.js';
+import type { PullPolicy } from '../../workflows/jobs.js';
+import { workflowBundlePath } from './env.js';
+
+// Worker state changes at INFO drown the test output; warnings and errors still show.
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+export type TestServiceOptions = { temporalAddress?: string; pullPolicy?: PullPolicy; worker?: boolean };
+
+/** Quick retries and a short heartbeat timeout, so failures and crashes show within seconds in tests. */
+export const FAST_PULL_POLICY: PullPolicy = {
+  initialIntervalMs: 200,
+  maximumIntervalMs: 1_000,
+  maximumAttempts: 3,
+  heartbeatTimeoutMs: 3_000,
+};
+
+/**
+ * The real service for one test: the Hono app (called in process), a worker on a task queue of its own, real
+ * Postgres, Temporal and Docker. Each service gets its own org so tests never see each other's resources.
+ */
+export async function startTestService(options: TestServiceOptions = {}) {
+  const config = loadConfig();
+  const temporalAddress = options.temporalAddress ?? config.TEMPORAL_ADDRESS;
+  const taskQueue = `test-${randomUUID()}`;
+  const org = `org-${randomUUID().slice(0, 8)}`;
+  const database = connectDb(config.DATABASE_URL, 4);
+  const connection = await Connection.connect({ address: temporalAddress });
+  const temporal = new Client({ connection });
+  const starter = { client: temporal, taskQueue, pullPolicy: options.pullPolicy ?? FAST_PULL_POLICY };
+  const logger = createLogger('test-api', 'error');
+  const app = createApp({ config, database, temporal, starter, logger });
+
+  const running = options.worker === false ? undefined : await startInProcessWorker(temporalAddress, taskQueue, database.db);
+
+  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const init: RequestInit = { method, headers: { 'X-Dispatch-Org': org, ...headers } };
+    if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    const response = await app.request(path, init);
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  return {
+    app,
+    org,
+    taskQueue,
+    temporal,
+    database,
+    call,
+    async close() {
+      await running?.stop();
+      await connection.close();
+      await database.pool.end();
+    },
+  };
+}
+
+export type TestService = Awaited<ReturnType<typeof startTestService>>;
+
+async function startInProcessWorker(temporalAddress: string, taskQueue: string, db: Parameters<typeof createWorker>[0]['db']) {
+  const config = loadConfig();
+  const { worker, connection } = await createWorker({
+    temporalAddress,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue,
+    db,
+    dockerSocket: config.DOCKER_SOCKET,
+    workflowBundlePath: workflowBundlePath(),
+  });
+  const run = worker.run();
+  return {
+    async stop() {
+      worker.shutdown();
+      await run;
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import type { TestService } from './service.js';
+
+/** Polls `probe` until it answers a value (not undefined), or fails after `timeoutMs` with `what`. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+type Settled = { status: string; reason: string[]; digest?: string | null; [field: string]: unknown };
+
+/** Waits until a base image reaches READY or ERROR and answers it. */
+export function settledBaseImage(service: TestService, name: string, timeoutMs?: number): Promise<Settled> {
+  return eventually(
+    `base image ${name} to be READY or ERROR`,
+    async () => {
+      const { status, body } = await service.call('GET', `/v1/baseimage/${name}`);
+      return status === 200 && ['READY', 'ERROR'].includes(body.status) ? (body as Settled) : undefined;
+    },
+    timeoutMs,
+  );
+}

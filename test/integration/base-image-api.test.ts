@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestService, type TestService } from '../helpers/service.js';
+
+const valid = { name: 'py', dockerUrl: '127.0.0.1:5000/dispatch-test/never-pulled:1', language: 'python3' };
+
+// Every endpoint's refusals: a clear {code, message} naming the resource and field, and nothing written.
+// These tests run without a worker: nothing here needs the workflow to make progress.
+describe('base image API errors', () => {
+  let service: TestService;
+  let other: TestService;
+  beforeAll(async () => {
+    service = await startTestService({ worker: false });
+    other = await startTestService({ worker: false });
+  });
+  afterAll(async () => {
+    await service.close();
+    await other.close();
+  });
+
+  const expectNothingWritten = async () => expect((await service.call('GET', '/v1/baseimage')).body).toEqual([]);
+
+  it.each([
+    ['a name with a space', { ...valid, name: 'bad name' }, /base image bad name: name: must start with a letter or digit/],
+    ['a missing dockerUrl', { name: 'py', language: 'python3' }, /base image py: dockerUrl: is required/],
+    ['an invalid dockerUrl', { ...valid, dockerUrl: 'UPPER/Case::x' }, /dockerUrl: is not a valid Docker image reference/],
+    ['an unsupported language', { ...valid, language: 'cobol' }, /language: is not a supported language \(supported: python3, nodejs\)/],
+    ['an unknown field', { ...valid, dockerURL: 'x' }, /base image py: .*dockerURL/],
+    ['a malformed tag', { ...valid, tags: [{ key: '' }] }, /tags\.0\.key: must not be empty; tags\.0\.value: is required/],
+  ])('POST with %s answers 400 naming the field and writes nothing', async (_case, body, message) => {
+    const answer = await service.call('POST', '/v1/baseimage', body);
+    expect(answer.status).toBe(400);
+    expect(answer.body.code).toBe(400);
+    expect(answer.body.message).toMatch(message);
+    await expectNothingWritten();
+  });
+
+  it('POST with a body that is not JSON answers 400', async () => {
+    const answer = await service.call('POST', '/v1/baseimage', '{"name": ');
+    expect(answer).toMatchObject({ status: 400, body: { message: expect.stringMatching(/base image: request body is not valid JSON/) } });
+    await expectNothingWritten();
+  });
+
+  it('POST over 1 MiB answers 413 and writes nothing', async () => {
+    const answer = await service.call('POST', '/v1/baseimage', { ...valid, padding: 'x'.repeat(1024 * 1024) });
+    expect(answer).toMatchObject({ status: 413, body: { code: 413 } });
+    await expectNothingWritten();
+  });
+
+  it('accepts YAML bodies', async () => {
+    const yaml = 'name: from-yaml\ndockerUrl: 127.0.0.1:5000/dispatch-test/never-pulled:1\nlanguage: python3\ntags:\n  - key: role\n    value: docs\n';
+    const answer = await service.call('POST', '/v1/baseimage', yaml, { 'Content-Type': 'application/yaml' });
+    expect(answer.status).toBe(201);
+    expect(answer.body).toMatchObject({ name: 'from-yaml', tags: [{ key: 'role', value: 'docs' }] });
+    await service.call('DELETE', '/v1/baseimage/from-yaml');
+  });
+
+  it('a second POST of the same name answers 409 and keeps the first', async () => {
+    expect((await service.call('POST', '/v1/baseimage', valid)).status).toBe(201);
+    const again = await service.call('POST', '/v1/baseimage', { ...valid, dockerUrl: '127.0.0.1:5000/other:2' });
+    expect(again).toMatchObject({ status: 409, body: { code: 409, message: 'base image py already exists' } });
+    expect((await service.call('GET', '/v1/baseimage/py')).body.dockerUrl).toBe(valid.dockerUrl);
+    await service.call('DELETE', '/v1/baseimage/py');
+  });
+
+  it.each([
+    ['GET', undefined],
+    ['PUT', valid],
+    ['DELETE', undefined],
+  ])('%s of an unknown base image answers 404 naming it', async (method, body) => {
+    const answer = await service.call(method, '/v1/baseimage/nothing-here', body);
+    expect(answer).toMatchObject({ status: 404, body: { code: 404, message: 'base image nothing-here not found' } });
+  });
+
+  it('PUT with invalid fields answers 400 and leaves the stored spec unchanged', async () => {
+    await service.call('POST', '/v1/baseimage', valid);
+    const answer = await service.call('PUT', '/v1/baseimage/py', { ...valid, language: 'cobol' });
+    expect(answer.status).toBe(400);
+    expect(answer.body.message).toMatch(/^base image py: language/);
+    expect((await service.call('GET', '/v1/baseimage/py')).body).toMatchObject({ language: 'python3', status: 'INITIALIZED' });
+  });
+
+  it('PUT takes the name from the path, not the body', async () => {
+    const answer = await service.call('PUT', '/v1/baseimage/py', { ...valid, name: 'renamed' });
+    expect(answer).toMatchObject({ status: 200, body: { name: 'py', status: 'UPDATING' } });
+    expect((await service.call('GET', '/v1/baseimage/renamed')).status).toBe(404);
+    await service.call('DELETE', '/v1/baseimage/py');
+  });
+
+  it('lists filter by tag, status and language, and refuse malformed filters', async () => {
+    await service.call('POST', '/v1/baseimage', { ...valid, name: 'a', tags: [{ key: 'role', value: 'docs' }] });
+    await service.call('POST', '/v1/baseimage', { ...valid, name: 'b', language: 'nodejs' });
+    const names = async (query: string) =>
+      ((await service.call('GET', `/v1/baseimage${query}`)).body as { name: string }[]).map((b) => b.name);
+    expect(await names('')).toEqual(['a', 'b']);
+    expect(await names('?tag=role=docs')).toEqual(['a']);
+    expect(await names('?language=nodejs')).toEqual(['b']);
+    expect(await names('?status=READY')).toEqual([]);
+    expect((await service.call('GET', '/v1/baseimage?tag=nokey')).status).toBe(400);
+    expect((await service.call('GET', '/v1/baseimage?status=SLEEPING')).status).toBe(400);
+  });
+
+  it('never shows one org the resources of another, and lets it reuse the names', async () => {
+    expect((await other.call('GET', '/v1/baseimage')).body).toEqual([]);
+    expect((await other.call('GET', '/v1/baseimage/a')).status).toBe(404);
+    expect((await other.call('DELETE', '/v1/baseimage/a')).status).toBe(404);
+    expect((await other.call('POST', '/v1/baseimage', { ...valid, name: 'a' })).status).toBe(201);
+    expect((await service.call('GET', '/v1/baseimage/a')).body.language).toBe('python3');
+  });
+
+  it('refuses an org header that is not a valid name', async () => {
+    const answer = await service.call('GET', '/v1/baseimage', undefined, { 'X-Dispatch-Org': 'not ok!' });
+    expect(answer).toMatchObject({ status: 400, body: { message: expect.stringMatching(/X-Dispatch-Org/) } });
+  });
+
+  it('healthz reports Postgres and Temporal', async () => {
+    const answer = await service.call('GET', '/healthz');
+    expect(answer).toEqual({ status: 200, body: { status: 'ok', postgres: 'ok', temporal: 'ok' } });
+  });
+});
