@@ -1,3 +1,4 @@
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config.js';
 import { applyMigrations, connectDb } from '../db/client.js';
 import { createLogger } from '../logger.js';
@@ -5,6 +6,7 @@ import { createWorker } from './worker.js';
 
 const config = loadConfig();
 const logger = createLogger('worker', config.LOG_LEVEL);
+Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'warn' ? 'WARN' : config.LOG_LEVEL === 'error' ? 'ERROR' : 'INFO') });
 const { db, pool } = connectDb(config.DATABASE_URL);
 await applyMigrations(pool);
 const { worker, connection } = await createWorker({

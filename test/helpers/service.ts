@@ -57,6 +57,11 @@ export async function startTestService(options: TestServiceOptions = {}) {
     call,
     async close() {
       await running?.stop();
+      // Workflows left waiting on this test's task queue (no worker will ever take them) would pile up.
+      const query = `DispatchOrg = "${org}" AND ExecutionStatus = "Running"`;
+      for await (const execution of temporal.workflow.list({ query })) {
+        await temporal.workflow.getHandle(execution.workflowId).terminate('test finished').catch(() => undefined);
+      }
       await connection.close();
       await database.pool.end();
     },

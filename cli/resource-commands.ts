@@ -1,0 +1,101 @@
+// The parts of `get`, `delete` and `create --wait` that are the same for every kind of resource. A kind (base
+// image today, image next) is described once by a ResourceKind; only `create` differs per kind.
+import { InvalidArgumentError, type Command } from 'commander';
+import { commandContext, type CommandContext } from './context.js';
+import { printResources, printStructured, type Column } from './output.js';
+import { waitUntilSettled } from './wait.js';
+
+export type Resource = { name: string; status?: string; reason?: string[] | null; createdTime: number };
+
+export type ResourceKind<R extends Resource> = {
+  /** In messages: `Created base image: NAME`. */
+  noun: string;
+  /** The CLI argument (`base-image`) and its aliases (`base-images`). */
+  command: string;
+  aliases: readonly string[];
+  /** The collection under /v1, e.g. `/v1/baseimage`. */
+  path: string;
+  columns: readonly Column<R>[];
+};
+
+/** An error the user caused or can act on: main.ts prints only its message. */
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+export const resourcePath = (kind: { path: string }, name: string) => `${kind.path}/${encodeURIComponent(name)}`;
+
+/** `dispatch get KIND [NAME]`: a table of one or all, or the JSON/YAML (an object for a NAME, an array otherwise). */
+export function addGetCommand<R extends Resource>(parent: Command, kind: ResourceKind<R>): void {
+  parent
+    .command(kind.command)
+    .aliases(kind.aliases)
+    .description(`show one ${kind.noun} or list them all`)
+    .argument('[name]', `name of the ${kind.noun}`)
+    .action(async (name: string | undefined, _options: object, command: Command) => {
+      const { client, format } = commandContext(command);
+      const data = name ? await client.get<R>(resourcePath(kind, name)) : await client.get<R[]>(kind.path);
+      printResources(format, kind.columns, data);
+    });
+}
+
+/** `dispatch delete KIND NAME`. */
+export function addDeleteCommand<R extends Resource>(parent: Command, kind: ResourceKind<R>): void {
+  parent
+    .command(kind.command)
+    .aliases(kind.aliases)
+    .description(`delete a ${kind.noun}`)
+    .argument('<name>', `name of the ${kind.noun}`)
+    .action(async (name: string, _options: object, command: Command) => {
+      const { client, format } = commandContext(command);
+      const deleted = await client.delete<R>(resourcePath(kind, name));
+      if (!printStructured(format, deleted)) console.log(`Deleted ${kind.noun}: ${deleted.name}`);
+    });
+}
+
+export type WaitFlags = { wait?: boolean; waitTimeout: number };
+
+/** Adds `--wait` and `--wait-timeout` to a create (later: update) command. */
+export function withWaitOptions(command: Command): Command {
+  return command
+    .option('--wait', 'follow the resource until it is READY or ERROR, showing status changes on stderr')
+    .option('--wait-timeout <seconds>', 'give up waiting after this many seconds', parseSeconds, 600);
+}
+
+/**
+ * After a create: prints the result, and with --wait follows the resource until it settles. ERROR becomes a
+ * CliError carrying the reason, so the exit status tells a script the resource is not usable.
+ */
+export async function reportCreated<R extends Resource>(
+  kind: ResourceKind<R>,
+  { client, format }: CommandContext,
+  created: R,
+  flags: WaitFlags,
+): Promise<void> {
+  if (!flags.wait) {
+    if (!printStructured(format, created)) console.log(`Created ${kind.noun}: ${created.name}`);
+    return;
+  }
+  if (format === 'table') console.log(`Created ${kind.noun}: ${created.name}`);
+  let first = true; // the create response is the first poll, so the initial status is shown without a round trip
+  const settled = await waitUntilSettled(
+    `${kind.noun} ${created.name}`,
+    async () => (first ? ((first = false), created) : client.get<R>(resourcePath(kind, created.name))),
+    {
+      timeoutMs: flags.waitTimeout * 1000,
+      onStatus: (status) => console.error(`${kind.noun} ${created.name}: ${status}`),
+    },
+  );
+  // Scripts asking for JSON get the settled resource, which is what they waited for.
+  printStructured(format, settled);
+  if (settled.status === 'ERROR') {
+    const reason = settled.reason?.length ? settled.reason.join('; ') : 'no reason given';
+    throw new CliError(`${kind.noun} ${created.name} is in ERROR: ${reason}`);
+  }
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError(`expected a number of seconds, got "${value}"`);
+  return seconds;
+}
