@@ -77,15 +77,17 @@ export async function reportCreated<R extends Resource>(
     return;
   }
   if (format === 'table') console.log(`Created ${kind.noun}: ${created.name}`);
-  let first = true; // the create response is the first poll, so the initial status is shown without a round trip
-  const settled = await waitUntilSettled(
-    `${kind.noun} ${created.name}`,
-    async () => (first ? ((first = false), created) : client.get<R>(resourcePath(kind, created.name))),
-    {
-      timeoutMs: flags.waitTimeout * 1000,
-      onStatus: (status) => console.error(`${kind.noun} ${created.name}: ${status}`),
-    },
-  );
+  // The create response counts as the first poll, so the initial status shows without another round trip.
+  let unseen: R | undefined = created;
+  const fetchResource = async () => {
+    const resource = unseen ?? (await client.get<R>(resourcePath(kind, created.name)));
+    unseen = undefined;
+    return resource;
+  };
+  const settled = await waitUntilSettled(`${kind.noun} ${created.name}`, fetchResource, {
+    timeoutMs: flags.waitTimeout * 1000,
+    onStatus: (status) => console.error(`${kind.noun} ${created.name}: ${status}`),
+  });
   // Scripts asking for JSON get the settled resource, which is what they waited for.
   printStructured(format, settled);
   if (settled.status === 'ERROR') {
@@ -96,6 +98,8 @@ export async function reportCreated<R extends Resource>(
 
 function parseSeconds(value: string): number {
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError(`expected a number of seconds, got "${value}"`);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new InvalidArgumentError(`expected a number of seconds, got "${value}"`);
+  }
   return seconds;
 }

@@ -21,7 +21,8 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
   return [line(headers, 'center'), rule, ...rows.map((row) => line(row, 'left'))].map((l) => l + '\n').join('');
 }
 
-// Code points, not UTF-16 units, so a name with an emoji or accented letter does not skew the columns.
+// Names, references, statuses and dates are ASCII by the API's rules; code points keep anything else from
+// counting twice (a full East Asian width table, as tablewriter had, is not worth a dependency here).
 function displayWidth(text: string): number {
   return [...text].length;
 }
@@ -49,5 +50,6 @@ export function formatDate(unixSeconds: number, timeZone?: string): string {
   const parts = partsFormat(timeZone).formatToParts(new Date(unixSeconds * 1000));
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   const time = `${part('hour')}:${part('minute')}:${part('second')}`;
-  return `${part('weekday')} ${part('month')} ${part('day').padStart(2, ' ')} ${time} ${part('timeZoneName')} ${part('year')}`;
+  const day = part('day').padStart(2, ' ');
+  return `${part('weekday')} ${part('month')} ${day} ${time} ${part('timeZoneName')} ${part('year')}`;
 }

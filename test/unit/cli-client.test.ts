@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError, ConnectionError, DispatchClient } from '../../cli/client.js';
+
+type Seen = { url: string; init: RequestInit };
+
+function clientAnswering(response: () => Response, seen: Seen[] = []) {
+  const fetch = (async (url: string, init: RequestInit) => {
+    seen.push({ url, init });
+    return response();
+  }) as unknown as typeof globalThis.fetch;
+  return new DispatchClient({ server: 'http://api.test:8080/', organization: 'acme', fetch });
+}
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+
+describe('DispatchClient', () => {
+  it('sends the org header and a JSON body to the server address, without a doubled slash', async () => {
+    const seen: Seen[] = [];
+    const client = clientAnswering(() => json(201, { name: 'py' }), seen);
+    expect(await client.post('/v1/baseimage', { name: 'py' })).toEqual({ name: 'py' });
+    const [request] = seen;
+    expect(request?.url).toBe('http://api.test:8080/v1/baseimage');
+    expect(request?.init.method).toBe('POST');
+    expect(request?.init.headers).toMatchObject({ 'X-Dispatch-Org': 'acme', 'Content-Type': 'application/json' });
+    expect(request?.init.body).toBe('{"name":"py"}');
+  });
+
+  it('turns an error body into an ApiError printed as [Code: N] message', async () => {
+    const client = clientAnswering(() => json(409, { code: 409, message: 'base image py already exists' }));
+    const error = await client.get('/v1/baseimage/py').catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(String(error)).toBe('[Code: 409] base image py already exists');
+  });
+
+  it('falls back to the status text when the error body is not the API shape', async () => {
+    const page = () => new Response('<html>bad gateway</html>', { status: 502, statusText: 'Bad Gateway' });
+    const client = clientAnswering(page);
+    await expect(client.get('/v1/baseimage')).rejects.toThrow('Bad Gateway');
+  });
+
+  it('names the server when it cannot be reached', async () => {
+    const refused = new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:8080') });
+    const client = clientAnswering(() => {
+      throw refused;
+    });
+    const error = await client.get('/v1/baseimage').catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as Error).message).toBe(
+      'could not reach the Dispatch API at http://api.test:8080: connect ECONNREFUSED 127.0.0.1:8080',
+    );
+  });
+});
