@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type Docker from 'dockerode';
+import { repositoryOf } from '../docker-reference.js';
 import { readDockerStream } from './docker-stream.js';
 import { classifyDockerFailure } from './failures.js';
 
@@ -39,12 +40,4 @@ async function resolveDigest(docker: Docker, dockerUrl: string): Promise<string>
   const repository = repositoryOf(dockerUrl);
   const match = info.RepoDigests?.find((d) => d.startsWith(`${repository}@`)) ?? info.RepoDigests?.[0];
   return match ? match.slice(match.indexOf('@') + 1) : info.Id;
-}
-
-/** `host:5000/a/b:tag` -> `host:5000/a/b` (a colon before the last slash is a port, not a tag). */
-export function repositoryOf(ref: string): string {
-  const withoutDigest = ref.split('@')[0] ?? ref;
-  const lastSlash = withoutDigest.lastIndexOf('/');
-  const lastColon = withoutDigest.lastIndexOf(':');
-  return lastColon > lastSlash ? withoutDigest.slice(0, lastColon) : withoutDigest;
 }

@@ -15,6 +15,7 @@ const { worker, connection } = await createWorker({
   taskQueue: config.TASK_QUEUE,
   db,
   dockerSocket: config.DOCKER_SOCKET,
+  registry: config.IMAGE_REGISTRY,
   workflowBundlePath: config.WORKFLOW_BUNDLE,
 });
 logger.info('worker started', { taskQueue: config.TASK_QUEUE });

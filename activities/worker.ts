@@ -12,6 +12,8 @@ export type WorkerOptions = {
   taskQueue: string;
   db: Db;
   dockerSocket: string;
+  /** Where built images are pushed. */
+  registry: string;
   /** A pre-built bundle (tests build one once); otherwise the worker bundles workflowsPath itself. */
   workflowBundlePath?: string;
 };
@@ -25,7 +27,7 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath }),
-    activities: createActivities({ docker, db: options.db }),
+    activities: createActivities({ docker, db: options.db, registry: options.registry }),
     // A docker build or pull holds a host's CPU and disk; a handful at a time per worker keeps each one fast.
     maxConcurrentActivityTaskExecutions: 8,
   });

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { baseImageRoutes } from './base-image-routes.js';
+import { imageRoutes } from './image-routes.js';
 import { orgScope, type AppDeps, type AppEnv } from './context.js';
 import { ApiError, createErrorHandler } from './errors.js';
 
@@ -22,6 +23,7 @@ export function createApp(deps: AppDeps) {
 
   app.use('/v1/*', orgScope);
   app.route('/v1/baseimage', baseImageRoutes(deps));
+  app.route('/v1/image', imageRoutes(deps));
   app.all('/v1/*', () => {
     throw new ApiError(404, 'resource does not exist');
   });

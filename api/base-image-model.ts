@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BaseImageRow } from '../db/schema.js';
-import { isDockerReference } from './docker-reference.js';
-import { nameSchema, requiredString, serverSetFields, tagsSchema } from './resource-schema.js';
+import { isDockerReference } from '../docker-reference.js';
+import { nameSchema, requiredString, serverSetFields, tagsSchema, unixSeconds } from './resource-schema.js';
 
 export const BASE_IMAGE = 'base image';
 
@@ -19,8 +19,6 @@ export function baseImageBodySchema(languages: readonly string[]) {
     tags: tagsSchema,
   });
 }
-
-const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 /** The API shape of a stored base image. */
 export function toBaseImageResource(row: BaseImageRow) {

@@ -4,31 +4,30 @@ import {
   findBaseImage,
   insertBaseImage,
   listBaseImages,
+  lockBaseImage,
   replaceBaseImageSpec,
 } from '../db/base-images.js';
+import { imagesUsingBase } from '../db/images.js';
 import { startBaseImageCleanup, startBaseImageVerification } from '../workflows/client.js';
 import { BASE_IMAGE, baseImageBodySchema, toBaseImageResource } from './base-image-model.js';
 import { limitBody, readBody } from './body.js';
 import type { AppDeps, AppEnv } from './context.js';
-import { alreadyExists, ApiError, notFound, validationMessage } from './errors.js';
-import { nameFromPath, readListFilter, unavailable } from './route-helpers.js';
+import { alreadyExists, ApiError, notFound } from './errors.js';
+import { labelFor, nameFromPath, parseBody, readListFilter, unavailable } from './route-helpers.js';
 
 export function baseImageRoutes({ config, database, starter, logger }: AppDeps) {
   const { db } = database;
   const bodySchema = baseImageBodySchema(config.languages);
 
-  async function readSpec(body: unknown, label: string) {
-    const parsed = bodySchema.safeParse(body);
-    if (!parsed.success) throw new ApiError(400, validationMessage(label, parsed.error));
-    const { name, dockerUrl, language, tags } = parsed.data;
+  function readSpec(body: unknown, label: string) {
+    const { name, dockerUrl, language, tags } = parseBody(bodySchema, body, label);
     return { name, dockerUrl, language, tags };
   }
 
   return new Hono<AppEnv>()
     .post('/', limitBody, async (c) => {
       const body = await readBody(c, BASE_IMAGE);
-      const name = (body as { name?: unknown })?.name;
-      const spec = await readSpec(body, typeof name === 'string' ? `${BASE_IMAGE} ${name}` : BASE_IMAGE);
+      const spec = readSpec(body, labelFor(BASE_IMAGE, body));
       const row = await insertBaseImage(db, c.get('org'), spec);
       if (!row) throw alreadyExists(BASE_IMAGE, spec.name);
       try {
@@ -53,7 +52,7 @@ export function baseImageRoutes({ config, database, starter, logger }: AppDeps) 
       const name = nameFromPath(c, BASE_IMAGE);
       const body = await readBody(c, `${BASE_IMAGE} ${name}`);
       // The path names the resource; a different name in the body is overridden, as the contract says.
-      const spec = await readSpec({ ...(body as object), name }, `${BASE_IMAGE} ${name}`);
+      const spec = readSpec({ ...(body as object), name }, `${BASE_IMAGE} ${name}`);
       // One transaction: if the workflow cannot start, the spec is not changed. The workflow's first write waits
       // on this row's lock and then sees the committed generation.
       const row = await db.transaction(async (tx) => {
@@ -68,7 +67,15 @@ export function baseImageRoutes({ config, database, starter, logger }: AppDeps) 
     })
     .delete('/:name', async (c) => {
       const name = nameFromPath(c, BASE_IMAGE);
-      const row = await deleteBaseImage(db, c.get('org'), name);
+      // The row lock makes a concurrent create of an image on this base image wait, then fail cleanly.
+      const row = await db.transaction(async (tx) => {
+        if (!(await lockBaseImage(tx, c.get('org'), name, 'update'))) throw notFound(BASE_IMAGE, name);
+        const users = await imagesUsingBase(tx, c.get('org'), name);
+        if (users.length) {
+          throw new ApiError(409, `base image ${name} is used by images ${users.join(', ')}: delete or move them first`);
+        }
+        return deleteBaseImage(tx, c.get('org'), name);
+      });
       if (!row) throw notFound(BASE_IMAGE, name);
       // The record is gone either way; the local copy is a cache, so a failed cleanup start is only logged.
       await startBaseImageCleanup(starter, row).catch((err) =>

@@ -1,7 +1,8 @@
 import { listUnsettledBaseImages } from '../db/base-images.js';
+import { listUnsettledImages } from '../db/images.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
-import { startBaseImageVerification, type WorkflowStarter } from '../workflows/client.js';
+import { startBaseImageVerification, startImageBuild, type WorkflowStarter } from '../workflows/client.js';
 
 /**
  * A process can die between committing a resource and starting its workflow. This sweep finds resources still
@@ -13,6 +14,9 @@ export function startReconciler(db: Db, starter: WorkflowStarter, logger: Logger
     try {
       for (const row of await listUnsettledBaseImages(db, graceSeconds)) {
         await startBaseImageVerification(starter, row, { supersede: false });
+      }
+      for (const row of await listUnsettledImages(db, graceSeconds)) {
+        await startImageBuild(starter, row, 'reconcile', { supersede: false });
       }
     } catch (err) {
       logger.warn('reconcile sweep failed; will try again', { error: String(err) });

@@ -44,3 +44,5 @@ export function parseTagFilters(raw: string[]): { tags: { key: string; value: st
   }
   return { tags };
 }
+
+export const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);

@@ -89,3 +89,12 @@ export async function listUnsettledBaseImages(db: Queryable, olderThanSeconds: n
       ),
     );
 }
+
+/**
+ * Reads a base image and locks its row until the transaction ends, so a concurrent delete of the base image and
+ * a create of an image on it cannot both succeed.
+ */
+export async function lockBaseImage(tx: Queryable, org: string, name: string, mode: 'share' | 'update'): Promise<BaseImageRow | undefined> {
+  const [row] = await tx.select().from(baseImages).where(and(eq(baseImages.org, org), eq(baseImages.name, name))).for(mode);
+  return row;
+}

@@ -1,4 +1,4 @@
-import { integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /** Statuses a resource can be stored in; DELETED is only ever an API answer, never stored. */
 export const STORED_STATUSES = ['INITIALIZED', 'CREATING', 'UPDATING', 'READY', 'ERROR'] as const;
@@ -37,3 +37,95 @@ export const baseImages = pgTable(
 );
 
 export type BaseImageRow = typeof baseImages.$inferSelect;
+
+export type SystemPackage = { name: string; version?: string };
+
+export const images = pgTable(
+  'images',
+  {
+    ...resourceColumns,
+    baseImageName: text('base_image_name').notNull(),
+    /** Copied from the base image at create and update. */
+    language: text('language').notNull(),
+    /** The full text of requirements.txt / package.json; travels to the build as a file, never as Dockerfile text. */
+    runtimeManifest: text('runtime_manifest').notNull().default(''),
+    systemPackages: jsonb('system_packages').$type<SystemPackage[]>().notNull().default([]),
+    /** Where the last successful build was pushed, and its digest; kept while a newer build runs. */
+    dockerUrl: text('docker_url'),
+    digest: text('digest'),
+    /** The successful build whose catalog describes dockerUrl. */
+    currentBuildId: uuid('current_build_id'),
+  },
+  (t) => [uniqueIndex('images_org_name').on(t.org, t.name), index('images_org_base').on(t.org, t.baseImageName)],
+);
+
+export type ImageRow = typeof images.$inferSelect;
+
+export const BUILD_OUTCOMES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'SUPERSEDED'] as const;
+export type BuildOutcome = (typeof BUILD_OUTCOMES)[number];
+export const buildOutcome = pgEnum('build_outcome', BUILD_OUTCOMES);
+
+/** What a build was made from; equal inputs give an equal image. */
+export type BuildInputs = {
+  baseImage: string;
+  baseDigest: string;
+  language: string;
+  manifestSha256: string;
+  systemPackages: SystemPackage[];
+  template: string;
+};
+
+/** One row per build (per workflow run): why it ran, its inputs, outcome, digest and duration. */
+export const builds = pgTable(
+  'builds',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    imageId: uuid('image_id')
+      .notNull()
+      .references(() => images.id, { onDelete: 'cascade' }),
+    /** The workflow run that owns the build: a retried activity finds its row again instead of adding one. */
+    runId: text('run_id').notNull(),
+    generation: integer('generation').notNull(),
+    trigger: text('trigger').notNull(),
+    inputs: jsonb('inputs').$type<BuildInputs>(),
+    outcome: buildOutcome('outcome').notNull().default('RUNNING'),
+    error: text('error'),
+    dockerUrl: text('docker_url'),
+    digest: text('digest'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('builds_run_id').on(t.runId), index('builds_image').on(t.imageId, t.startedAt)],
+);
+
+export type BuildRow = typeof builds.$inferSelect;
+
+/** Build output, in arrival order; kept here rather than in workflow history, and followed by the logs endpoint. */
+export const buildLogChunks = pgTable(
+  'build_log_chunks',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    buildId: uuid('build_id')
+      .notNull()
+      .references(() => builds.id, { onDelete: 'cascade' }),
+    text: text('text').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('build_log_chunks_build').on(t.buildId, t.seq)],
+);
+
+/** What is really installed in a build's image: OS packages and language packages. */
+export const catalogPackages = pgTable(
+  'catalog_packages',
+  {
+    buildId: uuid('build_id')
+      .notNull()
+      .references(() => builds.id, { onDelete: 'cascade' }),
+    ecosystem: text('ecosystem').notNull(),
+    name: text('name').notNull(),
+    version: text('version').notNull(),
+  },
+  (t) => [uniqueIndex('catalog_packages_entry').on(t.buildId, t.ecosystem, t.name)],
+);
+
+export type CatalogEntry = { ecosystem: string; name: string; version: string };

@@ -1,59 +1,71 @@
 // Client side of the workflows: how the API (and its reconciler) start them. Not imported by workflows/index.ts,
 // so none of this reaches the workflow bundle.
 import { WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
-import type { BaseImageRow } from '../db/schema.js';
-import type { baseImageCleanupWorkflow, baseImageWorkflow } from './base-image.js';
-import { workflowIdFor, type PullPolicy } from './jobs.js';
+import type { BaseImageRow, ImageRow } from '../db/schema.js';
+import { workflowIdFor, type BuildPolicy, type BuildTrigger, type PullPolicy, type ResourceKind } from './jobs.js';
 import { DISPATCH_KIND, DISPATCH_NAME, DISPATCH_ORG, DISPATCH_STATUS } from './search-attributes.js';
 
-export type WorkflowStarter = { client: Client; taskQueue: string; pullPolicy?: PullPolicy };
+export type WorkflowStarter = { client: Client; taskQueue: string; pullPolicy?: PullPolicy; buildPolicy?: BuildPolicy };
+
+type Resource = { kind: ResourceKind; org: string; name: string; status: string };
 
 /**
- * Starts the verification of a base image's current generation. `supersede` terminates a run of an older spec
- * (PUT); otherwise a run already in progress is kept (the reconciler only restarts lost work).
+ * Starts the one workflow of a resource. `supersede` terminates a run in progress (a newer spec, or a delete);
+ * otherwise a run in progress is kept (the reconciler only restarts lost work).
  */
-export async function startBaseImageVerification(
+async function startForResource(
   starter: WorkflowStarter,
-  row: BaseImageRow,
-  { supersede }: { supersede: boolean },
+  resource: Resource,
+  workflowType: string,
+  args: unknown[],
+  { supersede, summary }: { supersede: boolean; summary: string },
 ): Promise<void> {
-  await starter.client.workflow.start<typeof baseImageWorkflow>('baseImageWorkflow', {
+  await starter.client.workflow.start(workflowType, {
     taskQueue: starter.taskQueue,
-    workflowId: workflowIdFor('BaseImage', row.org, row.name),
-    args: [
-      {
-        id: row.id,
-        org: row.org,
-        name: row.name,
-        generation: row.generation,
-        dockerUrl: row.dockerUrl,
-        ...(starter.pullPolicy ? { pullPolicy: starter.pullPolicy } : {}),
-      },
-    ],
+    workflowId: workflowIdFor(resource.kind, resource.org, resource.name),
+    args,
     workflowIdConflictPolicy: supersede ? WorkflowIdConflictPolicy.TERMINATE_EXISTING : WorkflowIdConflictPolicy.USE_EXISTING,
     typedSearchAttributes: [
-      { key: DISPATCH_ORG, value: row.org },
-      { key: DISPATCH_KIND, value: 'BaseImage' },
-      { key: DISPATCH_NAME, value: row.name },
-      { key: DISPATCH_STATUS, value: row.status },
+      { key: DISPATCH_ORG, value: resource.org },
+      { key: DISPATCH_KIND, value: resource.kind },
+      { key: DISPATCH_NAME, value: resource.name },
+      { key: DISPATCH_STATUS, value: resource.status },
     ],
-    staticSummary: `verify base image ${row.name} (${row.dockerUrl}) for org ${row.org}`,
+    staticSummary: summary,
+  });
+}
+
+const baseImage = (row: BaseImageRow, status: string = row.status): Resource => ({ kind: 'BaseImage', org: row.org, name: row.name, status });
+const image = (row: ImageRow, status: string = row.status): Resource => ({ kind: 'Image', org: row.org, name: row.name, status });
+
+export async function startBaseImageVerification(starter: WorkflowStarter, row: BaseImageRow, { supersede }: { supersede: boolean }) {
+  const job = { id: row.id, org: row.org, name: row.name, generation: row.generation, dockerUrl: row.dockerUrl, pullPolicy: starter.pullPolicy };
+  await startForResource(starter, baseImage(row), 'baseImageWorkflow', [job], {
+    supersede,
+    summary: `verify base image ${row.name} (${row.dockerUrl}) for org ${row.org}`,
   });
 }
 
 /** Stops any verification in flight and removes the deleted base image's local copy. */
-export async function startBaseImageCleanup(starter: WorkflowStarter, row: BaseImageRow): Promise<void> {
-  await starter.client.workflow.start<typeof baseImageCleanupWorkflow>('baseImageCleanupWorkflow', {
-    taskQueue: starter.taskQueue,
-    workflowId: workflowIdFor('BaseImage', row.org, row.name),
-    args: [{ dockerUrl: row.dockerUrl }],
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.TERMINATE_EXISTING,
-    typedSearchAttributes: [
-      { key: DISPATCH_ORG, value: row.org },
-      { key: DISPATCH_KIND, value: 'BaseImage' },
-      { key: DISPATCH_NAME, value: row.name },
-      { key: DISPATCH_STATUS, value: 'DELETED' },
-    ],
-    staticSummary: `remove the local copy of deleted base image ${row.name}`,
+export async function startBaseImageCleanup(starter: WorkflowStarter, row: BaseImageRow) {
+  await startForResource(starter, baseImage(row, 'DELETED'), 'baseImageCleanupWorkflow', [{ dockerUrl: row.dockerUrl }], {
+    supersede: true,
+    summary: `remove the local copy of deleted base image ${row.name}`,
+  });
+}
+
+export async function startImageBuild(starter: WorkflowStarter, row: ImageRow, trigger: BuildTrigger, { supersede }: { supersede: boolean }) {
+  const job = { id: row.id, org: row.org, name: row.name, generation: row.generation, baseImageName: row.baseImageName, trigger, policy: starter.buildPolicy };
+  await startForResource(starter, image(row), 'imageWorkflow', [job], {
+    supersede,
+    summary: `build image ${row.name} on base image ${row.baseImageName} for org ${row.org} (${trigger})`,
+  });
+}
+
+/** Stops a build in flight and removes the local copies of a deleted image's builds. */
+export async function startImageCleanup(starter: WorkflowStarter, row: ImageRow, dockerUrls: string[]) {
+  await startForResource(starter, image(row, 'DELETED'), 'imageCleanupWorkflow', [{ dockerUrls }], {
+    supersede: true,
+    summary: `remove the local copies of deleted image ${row.name}`,
   });
 }

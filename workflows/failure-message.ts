@@ -1,10 +1,26 @@
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
 
-/** The words a user should read in `reason`: the innermost application failure's message, else the outer one. */
-export function failureMessage(err: unknown): string {
+function innermost(err: unknown): unknown {
   let current: unknown = err;
   while (current instanceof ActivityFailure && current.cause) current = current.cause;
-  if (current instanceof TimeoutFailure) return `timed out (${current.timeoutType})`;
+  return current;
+}
+
+/** The words a user should read in `reason`: the innermost application failure's message, else the outer one. */
+export function failureMessage(err: unknown): string {
+  const current = innermost(err);
+  if (current instanceof TimeoutFailure) {
+    return current.timeoutType === 'HEARTBEAT'
+      ? 'the worker stopped reporting progress and the retries ran out'
+      : 'took longer than its time limit';
+  }
   if (current instanceof ApplicationFailure || current instanceof Error) return current.message;
   return String(current);
+}
+
+/** Extra text an activity attached to its failure (for a build: the last lines of its output). */
+export function failureDetails(err: unknown): string[] {
+  const current = innermost(err);
+  if (!(current instanceof ApplicationFailure)) return [];
+  return (current.details ?? []).filter((d): d is string => typeof d === 'string' && d.length > 0);
 }

@@ -32,3 +32,31 @@ export const DEFAULT_PULL_POLICY: PullPolicy = {
 export function workflowIdFor(kind: ResourceKind, org: string, name: string): string {
   return `${kind === 'BaseImage' ? 'baseimage' : 'image'}/${org}/${name}`;
 }
+
+/** Why a build runs; recorded on its build row. */
+export type BuildTrigger = 'create' | 'update' | 'reconcile';
+
+export type ImageJob = {
+  id: string;
+  org: string;
+  name: string;
+  generation: number;
+  baseImageName: string;
+  trigger: BuildTrigger;
+  policy?: BuildPolicy;
+};
+
+export type BuildPolicy = {
+  /** A build (with its push) that takes longer fails with a reason saying so. */
+  buildTimeoutMs: number;
+  /** How fast a dead worker is noticed during a build. */
+  heartbeatTimeoutMs: number;
+  /** How long a build waits for its base image to become READY. */
+  baseImageWaitMs: number;
+};
+
+export const DEFAULT_BUILD_POLICY: BuildPolicy = {
+  buildTimeoutMs: 30 * 60_000,
+  heartbeatTimeoutMs: 30_000,
+  baseImageWaitMs: 15 * 60_000,
+};

@@ -78,6 +78,7 @@ async function startInProcessWorker(temporalAddress: string, taskQueue: string, 
     taskQueue,
     db,
     dockerSocket: config.DOCKER_SOCKET,
+    registry: config.IMAGE_REGISTRY,
     workflowBundlePath: workflowBundlePath(),
   });
   const run = worker.run();

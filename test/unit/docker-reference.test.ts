@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDockerReference } from '../../api/docker-reference.js';
-import { repositoryOf } from '../../activities/pull-image.js';
+import { isDockerReference, repositoryOf } from '../../docker-reference.js';
 
 describe('Docker references', () => {
   it.each([

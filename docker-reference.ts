@@ -1,3 +1,4 @@
+// Pure helpers on Docker image references, shared by the API, the activities and the workflows (no Node imports).
 // A Docker image reference as the docker CLI reads it: [domain[:port]/]path[:tag][@digest]. Like the CLI, the
 // first component is a registry only when it looks like a host (has a dot or a port, or is localhost); otherwise
 // it is part of the (lowercase) repository path.
@@ -18,4 +19,12 @@ export function isDockerReference(value: string): boolean {
   const first = slash > 0 ? value.slice(0, slash) : '';
   if (first && looksLikeHost(first)) return DOMAIN.test(first) && REMAINDER.test(value.slice(slash + 1));
   return REMAINDER.test(value);
+}
+
+/** `host:5000/a/b:tag` -> `host:5000/a/b` (a colon before the last slash is a port, not a tag). */
+export function repositoryOf(ref: string): string {
+  const withoutDigest = ref.split('@')[0] ?? ref;
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const lastColon = withoutDigest.lastIndexOf(':');
+  return lastColon > lastSlash ? withoutDigest.slice(0, lastColon) : withoutDigest;
 }

@@ -1,0 +1,107 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type Docker from 'dockerode';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setBuildInputs } from '../db/builds.js';
+import type { Db } from '../db/client.js';
+import { findImageById } from '../db/images.js';
+import { BUILD_FAILED, prepareDefaultContext, prepareTemplateContext } from './build-context.js';
+import { BuildLog } from './build-log.js';
+import { DockerStreamError, readDockerStream } from './docker-stream.js';
+import { classifyDockerFailure } from './failures.js';
+import { ensureLocalImage } from './local-image.js';
+
+export const IMAGE_TEMPLATE_LABEL = 'io.dispatchframework.imageTemplate';
+const HEARTBEAT_EVERY_MS = 5_000;
+
+export type BuildRequest = {
+  buildId: string;
+  imageId: string;
+  baseImageName: string;
+  /** The base image pinned to its verified digest (repo@sha256:...). */
+  baseRef: string;
+  baseDigest: string;
+};
+
+export type BuildDeps = { docker: Docker; db: Db; registry: string };
+
+/**
+ * Builds an image from its base image's verified digest, then pushes it. Safe to retry: the build tag belongs to
+ * this build, Docker's layer cache makes a repeated build cheap, and a repeated push of the same layers is a no-op.
+ */
+export async function buildAndPush(deps: BuildDeps, request: BuildRequest): Promise<{ dockerUrl: string; digest: string }> {
+  const ctx = Context.current();
+  const image = await findImageById(deps.db, request.imageId);
+  if (!image) throw ApplicationFailure.nonRetryable(`image ${request.imageId} was deleted`, 'ImageDeleted');
+  const log = new BuildLog(deps.db, request.buildId);
+  const ticker = setInterval(() => ctx.heartbeat({ step: log.step }), HEARTBEAT_EVERY_MS);
+  const dir = await mkdtemp(join(tmpdir(), 'dispatch-build-'));
+  const tag = `${deps.registry}/dispatch/${image.id}:${request.buildId.slice(0, 13)}`;
+  try {
+    log.line(`==> dispatch: build ${request.buildId}, attempt ${ctx.info.attempt}, from ${request.baseRef}`);
+    const base = await ensureLocalImage(deps.docker, request.baseRef);
+    const template = base.Config?.Labels?.[IMAGE_TEMPLATE_LABEL];
+    const spec = { language: image.language, runtimeManifest: image.runtimeManifest, systemPackages: image.systemPackages };
+    await setBuildInputs(deps.db, request.buildId, {
+      baseImage: request.baseImageName,
+      baseDigest: request.baseDigest,
+      language: image.language,
+      manifestSha256: createHash('sha256').update(image.runtimeManifest).digest('hex'),
+      systemPackages: image.systemPackages,
+      template: template ?? 'default',
+    });
+    const context = template
+      ? await prepareTemplateContext(deps.docker, dir, request.baseRef, template, spec)
+      : await prepareDefaultContext(dir, request.baseRef, spec);
+    log.line(`==> dispatch: building ${tag}${template ? ` with the base image's template ${template}` : ''}`);
+    await runBuild(deps.docker, { context: dir, src: context.files }, { t: tag, buildargs: context.buildargs }, log);
+    log.line(`==> dispatch: pushing ${tag}`);
+    const digest = await push(deps.docker, tag, log);
+    log.line(`==> dispatch: pushed ${tag}@${digest}`);
+    return { dockerUrl: tag, digest };
+  } finally {
+    clearInterval(ticker);
+    await log.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function runBuild(docker: Docker, context: { context: string; src: string[] }, options: { t: string; buildargs: Record<string, string> }, log: BuildLog) {
+  const ctx = Context.current();
+  try {
+    // forcerm: intermediate containers go even when a step fails; no host mounts exist in a legacy build.
+    const stream = await docker.buildImage(context, { ...options, rm: true, forcerm: true });
+    await readDockerStream(stream, (event) => {
+      if (event.stream) log.write(event.stream);
+      ctx.heartbeat({ step: log.step });
+    }, ctx.cancellationSignal);
+  } catch (err) {
+    if (ctx.cancellationSignal.aborted) throw err;
+    if (err instanceof DockerStreamError) {
+      // A failing step is the user's input (a package that does not exist, a bad manifest): final, not retried.
+      throw ApplicationFailure.nonRetryable(`build failed while ${log.step}: ${err.message}`, BUILD_FAILED, log.lastLines());
+    }
+    throw classifyDockerFailure(err, `build failed while ${log.step}`);
+  }
+}
+
+/** Pushes the tag and answers the digest the registry stored it under. */
+async function push(docker: Docker, tag: string, log: BuildLog): Promise<string> {
+  const ctx = Context.current();
+  let digest: string | undefined;
+  try {
+    const stream = await docker.getImage(tag).push({});
+    await readDockerStream(stream, (event) => {
+      digest = event.aux?.Digest ?? digest;
+      if (event.status && !event.progress) log.line(`${event.id ? `${event.id}: ` : ''}${event.status}`);
+      ctx.heartbeat({ step: 'push' });
+    }, ctx.cancellationSignal);
+  } catch (err) {
+    if (ctx.cancellationSignal.aborted) throw err;
+    throw classifyDockerFailure(err, `failed to push the image ${tag}`);
+  }
+  if (!digest) throw ApplicationFailure.retryable(`the registry answered no digest for ${tag}`, 'PushFailed');
+  return digest;
+}

@@ -1,0 +1,80 @@
+import { and, asc, desc, eq, gt, ne, sql } from 'drizzle-orm';
+import type { Queryable } from './client.js';
+import { buildLogChunks, builds, catalogPackages, type BuildInputs, type BuildRow, type CatalogEntry } from './schema.js';
+
+export type BuildStart = { imageId: string; runId: string; generation: number; trigger: string };
+
+/**
+ * The build row of a workflow run, created on first call and found again on a retry. Older builds of the image
+ * still marked RUNNING were superseded (their workflow was terminated by a newer spec).
+ */
+export async function startBuild(db: Queryable, start: BuildStart): Promise<string> {
+  await db
+    .update(builds)
+    .set({ outcome: 'SUPERSEDED', finishedAt: sql`now()` })
+    .where(and(eq(builds.imageId, start.imageId), eq(builds.outcome, 'RUNNING'), ne(builds.runId, start.runId)));
+  await db.insert(builds).values(start).onConflictDoNothing({ target: builds.runId });
+  const [row] = await db.select({ id: builds.id }).from(builds).where(eq(builds.runId, start.runId));
+  if (!row) throw new Error(`build of run ${start.runId} could not be recorded`);
+  return row.id;
+}
+
+export async function setBuildInputs(db: Queryable, buildId: string, inputs: BuildInputs): Promise<void> {
+  await db.update(builds).set({ inputs }).where(eq(builds.id, buildId));
+}
+
+export type BuildEnd =
+  | { outcome: 'SUCCEEDED'; dockerUrl: string; digest: string }
+  | { outcome: 'FAILED'; error: string };
+
+export async function finishBuild(db: Queryable, buildId: string, end: BuildEnd): Promise<void> {
+  await db
+    .update(builds)
+    .set({ ...end, finishedAt: sql`now()` })
+    .where(and(eq(builds.id, buildId), eq(builds.outcome, 'RUNNING')));
+}
+
+export async function listBuilds(db: Queryable, imageId: string): Promise<BuildRow[]> {
+  return db.select().from(builds).where(eq(builds.imageId, imageId)).orderBy(desc(builds.startedAt));
+}
+
+export async function findBuild(db: Queryable, imageId: string, buildId: string): Promise<BuildRow | undefined> {
+  const [row] = await db.select().from(builds).where(and(eq(builds.imageId, imageId), eq(builds.id, buildId)));
+  return row;
+}
+
+export async function appendBuildLog(db: Queryable, buildId: string, text: string): Promise<void> {
+  if (text) await db.insert(buildLogChunks).values({ buildId, text });
+}
+
+/** Log chunks after `afterSeq`, for reading a log in pieces and following a running build. */
+export async function readBuildLog(db: Queryable, buildId: string, afterSeq = 0, limit = 1000) {
+  return db
+    .select({ seq: buildLogChunks.seq, text: buildLogChunks.text })
+    .from(buildLogChunks)
+    .where(and(eq(buildLogChunks.buildId, buildId), gt(buildLogChunks.seq, afterSeq)))
+    .orderBy(asc(buildLogChunks.seq))
+    .limit(limit);
+}
+
+/** Replaces a build's catalog in one transaction, so a retried catalog step leaves exactly one catalog. */
+export async function replaceCatalog(db: Queryable, buildId: string, entries: CatalogEntry[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.delete(catalogPackages).where(eq(catalogPackages.buildId, buildId));
+    if (entries.length) await tx.insert(catalogPackages).values(entries.map((e) => ({ buildId, ...e })));
+  });
+}
+
+export async function readCatalog(db: Queryable, buildId: string): Promise<CatalogEntry[]> {
+  return db
+    .select({ ecosystem: catalogPackages.ecosystem, name: catalogPackages.name, version: catalogPackages.version })
+    .from(catalogPackages)
+    .where(eq(catalogPackages.buildId, buildId))
+    .orderBy(asc(catalogPackages.ecosystem), asc(catalogPackages.name));
+}
+
+/** Every place the builds of an image were pushed to, for cleaning up local copies after a delete. */
+export async function buildDockerUrls(db: Queryable, imageId: string): Promise<string[]> {
+  const rows = await db.select({ dockerUrl: builds.dockerUrl }).from(builds).where(eq(builds.imageId, imageId));
+  return rows.flatMap((r) => (r.dockerUrl ? [r.dockerUrl] : []));
+}

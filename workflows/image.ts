@@ -1,0 +1,73 @@
+import {
+  ApplicationFailure,
+  isCancellation,
+  proxyActivities,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities, BaseImageState } from '../activities/index.js';
+import { repositoryOf } from '../docker-reference.js';
+import { failureDetails, failureMessage } from './failure-message.js';
+import { DEFAULT_BUILD_POLICY, type ImageJob } from './jobs.js';
+import { DISPATCH_STATUS } from './search-attributes.js';
+
+const records = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: { initialInterval: '1s', maximumInterval: '30s' } });
+const BASE_IMAGE_POLL = '3s';
+
+/**
+ * Builds an image: wait for its base image, build FROM the verified digest and push, record the catalog, then
+ * READY, or ERROR with a reason naming the failing step. One build row per run, whatever the retries.
+ */
+export async function imageWorkflow(job: ImageJob): Promise<void> {
+  const policy = { ...DEFAULT_BUILD_POLICY, ...job.policy };
+  const heavy = proxyActivities<Activities>({
+    startToCloseTimeout: policy.buildTimeoutMs,
+    scheduleToCloseTimeout: policy.buildTimeoutMs,
+    heartbeatTimeout: policy.heartbeatTimeoutMs,
+    retry: { initialInterval: '2s', maximumInterval: '30s', maximumAttempts: 5 },
+  });
+  const target = { id: job.id, generation: job.generation };
+  const inProgress = job.generation === 1 ? 'CREATING' : 'UPDATING';
+  if (!(await records.setImageStatus(target, { status: inProgress }))) return; // superseded or deleted meanwhile
+  upsertSearchAttributes([{ key: DISPATCH_STATUS, value: inProgress }]);
+  const buildId = await records.startBuild({ imageId: job.id, runId: workflowInfo().runId, generation: job.generation, trigger: job.trigger });
+  try {
+    const base = await waitForBaseImage(job, policy.baseImageWaitMs);
+    const baseRef = `${repositoryOf(base.dockerUrl)}@${base.digest}`;
+    const built = await heavy.buildAndPush({ buildId, imageId: job.id, baseImageName: job.baseImageName, baseRef, baseDigest: base.digest ?? '' });
+    await heavy.recordCatalog({ buildId, dockerUrl: built.dockerUrl });
+    await records.finishBuild({ buildId, end: { outcome: 'SUCCEEDED', ...built } });
+    await records.setImageStatus(target, { status: 'READY', ...built, currentBuildId: buildId });
+    upsertSearchAttributes([{ key: DISPATCH_STATUS, value: 'READY' }]);
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    const reason = [failureMessage(err), ...failureDetails(err)];
+    await records.finishBuild({ buildId, end: { outcome: 'FAILED', error: reason.join('\n') } });
+    await records.setImageStatus(target, { status: 'ERROR', reason });
+    upsertSearchAttributes([{ key: DISPATCH_STATUS, value: 'ERROR' }]);
+    throw ApplicationFailure.nonRetryable(`image ${job.name}: ${reason[0]}`, 'ImageError');
+  }
+}
+
+/** Polls the base image until it is READY; ERROR, missing or too slow ends the build with a reason. */
+async function waitForBaseImage(job: ImageJob, maxWaitMs: number): Promise<BaseImageState & { digest: string }> {
+  const deadline = Date.now() + maxWaitMs; // workflow time: deterministic
+  for (;;) {
+    const base = await records.readBaseImage({ org: job.org, name: job.baseImageName });
+    if (!base) throw ApplicationFailure.nonRetryable(`base image ${job.baseImageName} not found`, 'BaseImageMissing');
+    if (base.status === 'READY' && base.digest) return { ...base, digest: base.digest };
+    if (base.status === 'ERROR') {
+      throw ApplicationFailure.nonRetryable(`base image ${job.baseImageName} is in ERROR: ${base.reason.join('; ')}`, 'BaseImageError');
+    }
+    if (Date.now() > deadline) {
+      throw ApplicationFailure.nonRetryable(`base image ${job.baseImageName} did not become READY in time (still ${base.status})`, 'BaseImageNotReady');
+    }
+    await sleep(BASE_IMAGE_POLL);
+  }
+}
+
+/** Removes the local copies of a deleted image's builds and stops a build in flight (by taking its workflow id). */
+export async function imageCleanupWorkflow(job: { dockerUrls: string[] }): Promise<void> {
+  for (const dockerUrl of job.dockerUrls) await records.removeLocalImage({ dockerUrl, onlyIfUnused: false });
+}
