@@ -11,6 +11,11 @@ const schema = z.object({
   DOCKER_SOCKET: z.string().default('/var/run/docker.sock'),
   /** Where built images are pushed: `<registry>/<org>/<name>`. */
   IMAGE_REGISTRY: z.string().default('127.0.0.1:5000'),
+  /**
+   * Certificates builds trust while they download packages (pip, npm, apt over https): the build host's own trust
+   * store by default, so a TLS-inspecting proxy trusted by the host is trusted by builds too. Empty: none added.
+   */
+  BUILD_CA_BUNDLE: z.string().default('/etc/ssl/certs/ca-certificates.crt'),
   /** Languages a base image may declare; comma separated. */
   LANGUAGES: z.string().default('python3,nodejs'),
   /** A pre-built workflow bundle (tests build one once and share it); otherwise the worker bundles at start. */

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type Docker from 'dockerode';
 import { spawn } from 'node:child_process';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isSafePackage } from '../db/package-rules.js';
@@ -17,6 +17,8 @@ const RUNTIME_INSTALLERS: Record<string, { script: string; manifest: string }> =
 };
 
 export type BuildSpec = { language: string; runtimeManifest: string; systemPackages: SystemPackage[] };
+/** The build host's certificates to trust during the build's downloads (empty: none). */
+export type BuildTrust = { caBundlePath: string };
 export type BuildContext = { files: string[]; buildargs: Record<string, string> };
 
 /** "name version" lines; every entry was validated by the API and is checked again here before it is written. */
@@ -28,7 +30,7 @@ function packageLines(packages: SystemPackage[]): string {
 }
 
 /** The service's own Dockerfile and scripts, with the manifest and the package list as plain files. */
-export async function prepareDefaultContext(dir: string, baseRef: string, spec: BuildSpec): Promise<BuildContext> {
+export async function prepareDefaultContext(dir: string, baseRef: string, spec: BuildSpec, trust: BuildTrust): Promise<BuildContext> {
   const installer = RUNTIME_INSTALLERS[spec.language];
   if (!installer) {
     throw ApplicationFailure.nonRetryable(`no dependency installer for language ${spec.language}`, BUILD_FAILED);
@@ -38,6 +40,8 @@ export async function prepareDefaultContext(dir: string, baseRef: string, spec: 
   await copyFile(join(BUILD_FILES, 'Dockerfile'), join(dir, 'Dockerfile'));
   await copyFile(join(BUILD_FILES, 'install-system-packages.sh'), join(build, 'install-system-packages.sh'));
   await copyFile(join(BUILD_FILES, installer.script), join(build, 'install-runtime-dependencies.sh'));
+  await copyFile(join(BUILD_FILES, 'trust-build-certificates.sh'), join(build, 'trust-build-certificates.sh'));
+  await writeFile(join(build, 'ca-bundle.crt'), trust.caBundlePath ? await readFile(trust.caBundlePath) : '');
   await writeFile(join(build, 'system-packages.txt'), packageLines(spec.systemPackages));
   await writeFile(join(build, installer.manifest), spec.runtimeManifest);
   return { files: ['Dockerfile', 'dispatch-build'], buildargs: { BASE_IMAGE: baseRef } };

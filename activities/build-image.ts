@@ -25,7 +25,7 @@ export type BuildRequest = {
   baseDigest: string;
 };
 
-export type BuildDeps = { docker: Docker; db: Db; registry: string };
+export type BuildDeps = { docker: Docker; db: Db; registry: string; caBundlePath: string };
 
 /**
  * Builds an image from its base image's verified digest, then pushes it. Safe to retry: the build tag belongs to
@@ -54,7 +54,7 @@ export async function buildAndPush(deps: BuildDeps, request: BuildRequest): Prom
     });
     const context = template
       ? await prepareTemplateContext(deps.docker, dir, request.baseRef, template, spec)
-      : await prepareDefaultContext(dir, request.baseRef, spec);
+      : await prepareDefaultContext(dir, request.baseRef, spec, { caBundlePath: deps.caBundlePath });
     log.line(`==> dispatch: building ${tag}${template ? ` with the base image's template ${template}` : ''}`);
     await runBuild(deps.docker, { context: dir, src: context.files }, { t: tag, buildargs: context.buildargs }, log);
     log.line(`==> dispatch: pushing ${tag}`);

@@ -9,13 +9,13 @@ import { recordCatalog } from './catalog.js';
 import { daemonMessage } from './failures.js';
 import { pullAndResolve } from './pull-image.js';
 
-export type ActivityDeps = { docker: Docker; db: Db; registry: string };
+export type ActivityDeps = { docker: Docker; db: Db; registry: string; caBundlePath: string };
 
 /** What an image build needs to know about its base image. */
 export type BaseImageState = { status: string; reason: string[]; dockerUrl: string; digest: string | null; language: string };
 
 /** Every activity the workflows call, over injected dependencies (tests pass real ones). */
-export const createActivities = ({ docker, db, registry }: ActivityDeps) => ({
+export const createActivities = ({ docker, db, registry, caBundlePath }: ActivityDeps) => ({
   async pullImage({ dockerUrl }: { dockerUrl: string }): Promise<{ digest: string }> {
     return pullAndResolve(docker, dockerUrl);
   },
@@ -42,7 +42,7 @@ export const createActivities = ({ docker, db, registry }: ActivityDeps) => ({
   },
 
   async buildAndPush(request: BuildRequest): Promise<{ dockerUrl: string; digest: string }> {
-    return buildAndPush({ docker, db, registry }, request);
+    return buildAndPush({ docker, db, registry, caBundlePath }, request);
   },
 
   async recordCatalog({ buildId, dockerUrl }: { buildId: string; dockerUrl: string }): Promise<{ packages: number }> {

@@ -1,4 +1,5 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { existsSync } from 'node:fs';
 import { loadConfig } from '../config.js';
 import { applyMigrations, connectDb } from '../db/client.js';
 import { createLogger } from '../logger.js';
@@ -16,6 +17,7 @@ const { worker, connection } = await createWorker({
   db,
   dockerSocket: config.DOCKER_SOCKET,
   registry: config.IMAGE_REGISTRY,
+  caBundlePath: existsSync(config.BUILD_CA_BUNDLE) ? config.BUILD_CA_BUNDLE : '',
   workflowBundlePath: config.WORKFLOW_BUNDLE,
 });
 logger.info('worker started', { taskQueue: config.TASK_QUEUE });

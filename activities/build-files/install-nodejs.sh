@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs package.json with npm into /opt/dispatch/node; the image sets NODE_PATH to its node_modules.
 set -eu
+. /opt/dispatch/build/trust-build-certificates.sh
 manifest=/opt/dispatch/build/package.json
 if ! grep -q '[^[:space:]]' "$manifest" 2>/dev/null; then
   echo "==> dispatch: no runtime dependencies requested"

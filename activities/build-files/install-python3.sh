@@ -2,6 +2,7 @@
 # Installs requirements.txt with pip. Debian's Python is "externally managed" (PEP 668); an image is a dedicated
 # environment, so pip is told to install into it anyway.
 set -eu
+. /opt/dispatch/build/trust-build-certificates.sh
 manifest=/opt/dispatch/build/requirements.txt
 if ! grep -q '[^[:space:]]' "$manifest" 2>/dev/null; then
   echo "==> dispatch: no runtime dependencies requested"

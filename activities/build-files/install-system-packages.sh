@@ -2,6 +2,7 @@
 # Installs the packages of system-packages.txt ("name [version]" per line, validated by the service) with the
 # base image's own package manager. Names are passed as arguments, never evaluated.
 set -eu
+. /opt/dispatch/build/trust-build-certificates.sh
 list=/opt/dispatch/build/system-packages.txt
 if [ ! -s "$list" ]; then
   echo "==> dispatch: no system packages requested"

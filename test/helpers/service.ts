@@ -79,6 +79,7 @@ async function startInProcessWorker(temporalAddress: string, taskQueue: string, 
     db,
     dockerSocket: config.DOCKER_SOCKET,
     registry: config.IMAGE_REGISTRY,
+    caBundlePath: config.BUILD_CA_BUNDLE,
     workflowBundlePath: workflowBundlePath(),
   });
   const run = worker.run();
