@@ -16,6 +16,9 @@ const schema = z.object({
    * store by default, so a TLS-inspecting proxy trusted by the host is trusted by builds too. Empty: none added.
    */
   BUILD_CA_BUNDLE: z.string().default('/etc/ssl/certs/ca-certificates.crt'),
+  /** Credentials for pushing to IMAGE_REGISTRY; empty for an open registry. Never logged. */
+  REGISTRY_USERNAME: z.string().default(''),
+  REGISTRY_PASSWORD: z.string().default(''),
   /** Languages a base image may declare; comma separated. */
   LANGUAGES: z.string().default('python3,nodejs'),
   /** A pre-built workflow bundle (tests build one once and share it); otherwise the worker bundles at start. */
@@ -27,5 +30,10 @@ export type Config = z.infer<typeof schema> & { languages: readonly string[] };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.parse(env);
-  return { ...parsed, languages: parsed.LANGUAGES.split(',').map((l) => l.trim()).filter(Boolean) };
+  return {
+    ...parsed,
+    languages: parsed.LANGUAGES.split(',')
+      .map((l) => l.trim())
+      .filter(Boolean),
+  };
 }

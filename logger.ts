@@ -6,9 +6,13 @@ const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 
 export type Logger = Record<Level, (message: string, fields?: Record<string, unknown>) => void>;
 
 export function createLogger(component: string, minimum: Level = 'info'): Logger {
-  const write = (level: Level) => (message: string, fields: Record<string, unknown> = {}) => {
-    if (ORDER[level] < ORDER[minimum]) return;
-    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, component, message, ...fields })}\n`);
-  };
+  const write =
+    (level: Level) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      if (ORDER[level] < ORDER[minimum]) return;
+      process.stderr.write(
+        `${JSON.stringify({ time: new Date().toISOString(), level, component, message, ...fields })}\n`,
+      );
+    };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }

@@ -24,13 +24,19 @@ export type BuildContext = { files: string[]; buildargs: Record<string, string> 
 /** "name version" lines; every entry was validated by the API and is checked again here before it is written. */
 function packageLines(packages: SystemPackage[]): string {
   for (const pkg of packages) {
-    if (!isSafePackage(pkg)) throw ApplicationFailure.nonRetryable(`invalid system package ${JSON.stringify(pkg)}`, BUILD_FAILED);
+    if (!isSafePackage(pkg))
+      throw ApplicationFailure.nonRetryable(`invalid system package ${JSON.stringify(pkg)}`, BUILD_FAILED);
   }
   return packages.map((p) => (p.version ? `${p.name} ${p.version}\n` : `${p.name}\n`)).join('');
 }
 
 /** The service's own Dockerfile and scripts, with the manifest and the package list as plain files. */
-export async function prepareDefaultContext(dir: string, baseRef: string, spec: BuildSpec, trust: BuildTrust): Promise<BuildContext> {
+export async function prepareDefaultContext(
+  dir: string,
+  baseRef: string,
+  spec: BuildSpec,
+  trust: BuildTrust,
+): Promise<BuildContext> {
   const installer = RUNTIME_INSTALLERS[spec.language];
   if (!installer) {
     throw ApplicationFailure.nonRetryable(`no dependency installer for language ${spec.language}`, BUILD_FAILED);
@@ -64,7 +70,10 @@ export async function prepareTemplateContext(
     const archive = await container.getArchive({ path: templatePath });
     await extractTar(archive, dir);
   } catch (err) {
-    throw ApplicationFailure.nonRetryable(`could not copy the image template ${templatePath} out of the base image: ${String(err)}`, BUILD_FAILED);
+    throw ApplicationFailure.nonRetryable(
+      `could not copy the image template ${templatePath} out of the base image: ${String(err)}`,
+      BUILD_FAILED,
+    );
   } finally {
     await container.remove({ force: true }).catch(() => undefined);
   }
@@ -78,7 +87,9 @@ export async function prepareTemplateContext(
 
 /** Unpacks Docker's archive of a directory into `dir`, dropping the directory's own name. */
 async function extractTar(archive: NodeJS.ReadableStream, dir: string): Promise<void> {
-  const tar = spawn('tar', ['-x', '--strip-components=1', '--no-same-owner', '-C', dir], { stdio: ['pipe', 'ignore', 'pipe'] });
+  const tar = spawn('tar', ['-x', '--strip-components=1', '--no-same-owner', '-C', dir], {
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
   let stderr = '';
   tar.stderr.on('data', (chunk) => (stderr += chunk));
   archive.pipe(tar.stdin);

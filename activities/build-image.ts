@@ -25,13 +25,17 @@ export type BuildRequest = {
   baseDigest: string;
 };
 
-export type BuildDeps = { docker: Docker; db: Db; registry: string; caBundlePath: string };
+export type RegistryAuth = { username: string; password: string };
+export type BuildDeps = { docker: Docker; db: Db; registry: string; registryAuth: RegistryAuth; caBundlePath: string };
 
 /**
  * Builds an image from its base image's verified digest, then pushes it. Safe to retry: the build tag belongs to
  * this build, Docker's layer cache makes a repeated build cheap, and a repeated push of the same layers is a no-op.
  */
-export async function buildAndPush(deps: BuildDeps, request: BuildRequest): Promise<{ dockerUrl: string; digest: string }> {
+export async function buildAndPush(
+  deps: BuildDeps,
+  request: BuildRequest,
+): Promise<{ dockerUrl: string; digest: string }> {
   const ctx = Context.current();
   const image = await findImageById(deps.db, request.imageId);
   if (!image) throw ApplicationFailure.nonRetryable(`image ${request.imageId} was deleted`, 'ImageDeleted');
@@ -43,7 +47,11 @@ export async function buildAndPush(deps: BuildDeps, request: BuildRequest): Prom
     log.line(`==> dispatch: build ${request.buildId}, attempt ${ctx.info.attempt}, from ${request.baseRef}`);
     const base = await ensureLocalImage(deps.docker, request.baseRef);
     const template = base.Config?.Labels?.[IMAGE_TEMPLATE_LABEL];
-    const spec = { language: image.language, runtimeManifest: image.runtimeManifest, systemPackages: image.systemPackages };
+    const spec = {
+      language: image.language,
+      runtimeManifest: image.runtimeManifest,
+      systemPackages: image.systemPackages,
+    };
     await setBuildInputs(deps.db, request.buildId, {
       baseImage: request.baseImageName,
       baseDigest: request.baseDigest,
@@ -58,7 +66,7 @@ export async function buildAndPush(deps: BuildDeps, request: BuildRequest): Prom
     log.line(`==> dispatch: building ${tag}${template ? ` with the base image's template ${template}` : ''}`);
     await runBuild(deps.docker, { context: dir, src: context.files }, { t: tag, buildargs: context.buildargs }, log);
     log.line(`==> dispatch: pushing ${tag}`);
-    const digest = await push(deps.docker, tag, log);
+    const digest = await push(deps, tag, log);
     log.line(`==> dispatch: pushed ${tag}@${digest}`);
     return { dockerUrl: tag, digest };
   } finally {
@@ -68,36 +76,54 @@ export async function buildAndPush(deps: BuildDeps, request: BuildRequest): Prom
   }
 }
 
-async function runBuild(docker: Docker, context: { context: string; src: string[] }, options: { t: string; buildargs: Record<string, string> }, log: BuildLog) {
+async function runBuild(
+  docker: Docker,
+  context: { context: string; src: string[] },
+  options: { t: string; buildargs: Record<string, string> },
+  log: BuildLog,
+) {
   const ctx = Context.current();
   try {
     // forcerm: intermediate containers go even when a step fails; no host mounts exist in a legacy build.
     const stream = await docker.buildImage(context, { ...options, rm: true, forcerm: true });
-    await readDockerStream(stream, (event) => {
-      if (event.stream) log.write(event.stream);
-      ctx.heartbeat({ step: log.step });
-    }, ctx.cancellationSignal);
+    await readDockerStream(
+      stream,
+      (event) => {
+        if (event.stream) log.write(event.stream);
+        ctx.heartbeat({ step: log.step });
+      },
+      ctx.cancellationSignal,
+    );
   } catch (err) {
     if (ctx.cancellationSignal.aborted) throw err;
     if (err instanceof DockerStreamError) {
       // A failing step is the user's input (a package that does not exist, a bad manifest): final, not retried.
-      throw ApplicationFailure.nonRetryable(`build failed while ${log.step}: ${err.message}`, BUILD_FAILED, log.lastLines());
+      throw ApplicationFailure.nonRetryable(
+        `build failed while ${log.step}: ${err.message}`,
+        BUILD_FAILED,
+        log.lastLines(),
+      );
     }
     throw classifyDockerFailure(err, `build failed while ${log.step}`);
   }
 }
 
 /** Pushes the tag and answers the digest the registry stored it under. */
-async function push(docker: Docker, tag: string, log: BuildLog): Promise<string> {
+async function push({ docker, registry, registryAuth }: BuildDeps, tag: string, log: BuildLog): Promise<string> {
   const ctx = Context.current();
   let digest: string | undefined;
   try {
-    const stream = await docker.getImage(tag).push({});
-    await readDockerStream(stream, (event) => {
-      digest = event.aux?.Digest ?? digest;
-      if (event.status && !event.progress) log.line(`${event.id ? `${event.id}: ` : ''}${event.status}`);
-      ctx.heartbeat({ step: 'push' });
-    }, ctx.cancellationSignal);
+    // The daemon insists on an X-Registry-Auth header even for an open registry; empty credentials are fine there.
+    const stream = await docker.getImage(tag).push({ authconfig: { ...registryAuth, serveraddress: registry } });
+    await readDockerStream(
+      stream,
+      (event) => {
+        digest = event.aux?.Digest ?? digest;
+        if (event.status && !event.progress) log.line(`${event.id ? `${event.id}: ` : ''}${event.status}`);
+        ctx.heartbeat({ step: 'push' });
+      },
+      ctx.cancellationSignal,
+    );
   } catch (err) {
     if (ctx.cancellationSignal.aborted) throw err;
     throw classifyDockerFailure(err, `failed to push the image ${tag}`);

@@ -14,7 +14,12 @@ const CATALOG_TIME_LIMIT_MS = 120_000;
  * Runs the built image once, without network, and records what is really installed in it. A crashed attempt may
  * have left its container behind; those are found by label and removed first.
  */
-export async function recordCatalog(docker: Docker, db: Db, buildId: string, dockerUrl: string): Promise<{ packages: number }> {
+export async function recordCatalog(
+  docker: Docker,
+  db: Db,
+  buildId: string,
+  dockerUrl: string,
+): Promise<{ packages: number }> {
   await removeCatalogContainers(docker, buildId);
   await ensureLocalImage(docker, dockerUrl);
   const container = await docker.createContainer({
@@ -33,7 +38,10 @@ export async function recordCatalog(docker: Docker, db: Db, buildId: string, doc
     Context.current().heartbeat();
     const output = (await container.logs({ stdout: true, stderr: true, follow: false })).toString('utf8');
     if (StatusCode !== 0) {
-      throw ApplicationFailure.nonRetryable(`listing the installed packages exited with ${StatusCode}: ${output.slice(-500)}`, 'CatalogFailed');
+      throw ApplicationFailure.nonRetryable(
+        `listing the installed packages exited with ${StatusCode}: ${output.slice(-500)}`,
+        'CatalogFailed',
+      );
     }
     const entries = parseCatalog(output);
     await replaceCatalog(db, buildId, entries);
@@ -45,7 +53,14 @@ export async function recordCatalog(docker: Docker, db: Db, buildId: string, doc
 
 async function removeCatalogContainers(docker: Docker, buildId: string): Promise<void> {
   const leftovers = await docker.listContainers({ all: true, filters: { label: [`${CATALOG_LABEL}=${buildId}`] } });
-  await Promise.all(leftovers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    leftovers.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
 }
 
 const FIELD = /^[\x21-\x7e]{1,256}$/; // printable, no spaces: anything else is noise, not a package

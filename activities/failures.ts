@@ -41,7 +41,7 @@ export function classifyDockerFailure(err: unknown, context: string): Applicatio
   }
   // A refused connection to the registry comes back from the daemon as a 500 that mentions "not found" nowhere
   // but may mention "no such host"; check reachability first so it stays retryable.
-  if (/connection refused|no such host|i\/o timeout|connection reset|TLS handshake timeout|EOF$/i.test(text)) {
+  if (/connection refused|no such host|i\/o timeout|connection reset|TLS handshake timeout/i.test(text)) {
     return ApplicationFailure.retryable(message, REGISTRY_UNREACHABLE);
   }
   for (const [pattern, type] of PERMANENT_PATTERNS) {

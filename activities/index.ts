@@ -1,65 +1,92 @@
 import { log } from '@temporalio/activity';
-import type Docker from 'dockerode';
-import { isDockerUrlInUse, findBaseImage, setBaseImageStatus, type Generation, type StatusChange } from '../db/base-images.js';
+import {
+  isDockerUrlInUse,
+  findBaseImage,
+  setBaseImageStatus,
+  type Generation,
+  type StatusChange,
+} from '../db/base-images.js';
 import { finishBuild, startBuild, type BuildEnd, type BuildStart } from '../db/builds.js';
-import type { Db } from '../db/client.js';
 import { setImageStatus, type ImageStatusChange } from '../db/images.js';
-import { buildAndPush, type BuildRequest } from './build-image.js';
+import { buildAndPush, type BuildDeps, type BuildRequest } from './build-image.js';
 import { recordCatalog } from './catalog.js';
 import { daemonMessage } from './failures.js';
 import { pullAndResolve } from './pull-image.js';
 
-export type ActivityDeps = { docker: Docker; db: Db; registry: string; caBundlePath: string };
+export type ActivityDeps = BuildDeps;
 
 /** What an image build needs to know about its base image. */
-export type BaseImageState = { status: string; reason: string[]; dockerUrl: string; digest: string | null; language: string };
+export type BaseImageState = {
+  status: string;
+  reason: string[];
+  dockerUrl: string;
+  digest: string | null;
+  language: string;
+};
 
 /** Every activity the workflows call, over injected dependencies (tests pass real ones). */
-export const createActivities = ({ docker, db, registry, caBundlePath }: ActivityDeps) => ({
-  async pullImage({ dockerUrl }: { dockerUrl: string }): Promise<{ digest: string }> {
-    return pullAndResolve(docker, dockerUrl);
-  },
+export const createActivities = (deps: ActivityDeps) => {
+  const { docker, db } = deps;
+  return {
+    async pullImage({ dockerUrl }: { dockerUrl: string }): Promise<{ digest: string }> {
+      return pullAndResolve(docker, dockerUrl);
+    },
 
-  async setBaseImageStatus(target: Generation, change: StatusChange): Promise<boolean> {
-    return setBaseImageStatus(db, target, change);
-  },
+    async setBaseImageStatus(target: Generation, change: StatusChange): Promise<boolean> {
+      return setBaseImageStatus(db, target, change);
+    },
 
-  async readBaseImage({ org, name }: { org: string; name: string }): Promise<BaseImageState | null> {
-    const row = await findBaseImage(db, org, name);
-    return row ? { status: row.status, reason: row.reason, dockerUrl: row.dockerUrl, digest: row.digest, language: row.language } : null;
-  },
+    async readBaseImage({ org, name }: { org: string; name: string }): Promise<BaseImageState | null> {
+      const row = await findBaseImage(db, org, name);
+      return row
+        ? {
+            status: row.status,
+            reason: row.reason,
+            dockerUrl: row.dockerUrl,
+            digest: row.digest,
+            language: row.language,
+          }
+        : null;
+    },
 
-  async setImageStatus(target: Generation, change: ImageStatusChange): Promise<boolean> {
-    return setImageStatus(db, target, change);
-  },
+    async setImageStatus(target: Generation, change: ImageStatusChange): Promise<boolean> {
+      return setImageStatus(db, target, change);
+    },
 
-  async startBuild(start: BuildStart): Promise<string> {
-    return startBuild(db, start);
-  },
+    async startBuild(start: BuildStart): Promise<string> {
+      return startBuild(db, start);
+    },
 
-  async finishBuild({ buildId, end }: { buildId: string; end: BuildEnd }): Promise<void> {
-    await finishBuild(db, buildId, end);
-  },
+    async finishBuild({ buildId, end }: { buildId: string; end: BuildEnd }): Promise<void> {
+      await finishBuild(db, buildId, end);
+    },
 
-  async buildAndPush(request: BuildRequest): Promise<{ dockerUrl: string; digest: string }> {
-    return buildAndPush({ docker, db, registry, caBundlePath }, request);
-  },
+    async buildAndPush(request: BuildRequest): Promise<{ dockerUrl: string; digest: string }> {
+      return buildAndPush(deps, request);
+    },
 
-  async recordCatalog({ buildId, dockerUrl }: { buildId: string; dockerUrl: string }): Promise<{ packages: number }> {
-    return recordCatalog(docker, db, buildId, dockerUrl);
-  },
+    async recordCatalog({ buildId, dockerUrl }: { buildId: string; dockerUrl: string }): Promise<{ packages: number }> {
+      return recordCatalog(docker, db, buildId, dockerUrl);
+    },
 
-  /** Best effort: the local copy is only a cache, and another base image (any org) may still use it. */
-  async removeLocalImage({ dockerUrl, onlyIfUnused = true }: { dockerUrl: string; onlyIfUnused?: boolean }): Promise<void> {
-    if (onlyIfUnused && (await isDockerUrlInUse(db, dockerUrl))) return;
-    try {
-      await docker.getImage(dockerUrl).remove({ force: true });
-    } catch (err) {
-      const statusCode = (err as { statusCode?: number }).statusCode;
-      if (statusCode === 404) return;
-      log.warn('could not remove local image', { dockerUrl, error: daemonMessage(err) });
-    }
-  },
-});
+    /** Best effort: the local copy is only a cache, and another base image (any org) may still use it. */
+    async removeLocalImage({
+      dockerUrl,
+      onlyIfUnused = true,
+    }: {
+      dockerUrl: string;
+      onlyIfUnused?: boolean;
+    }): Promise<void> {
+      if (onlyIfUnused && (await isDockerUrlInUse(db, dockerUrl))) return;
+      try {
+        await docker.getImage(dockerUrl).remove({ force: true });
+      } catch (err) {
+        const statusCode = (err as { statusCode?: number }).statusCode;
+        if (statusCode === 404) return;
+        log.warn('could not remove local image', { dockerUrl, error: daemonMessage(err) });
+      }
+    },
+  };
+};
 
 export type Activities = ReturnType<typeof createActivities>;

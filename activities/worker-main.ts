@@ -7,7 +7,9 @@ import { createWorker } from './worker.js';
 
 const config = loadConfig();
 const logger = createLogger('worker', config.LOG_LEVEL);
-Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'warn' ? 'WARN' : config.LOG_LEVEL === 'error' ? 'ERROR' : 'INFO') });
+Runtime.install({
+  logger: new DefaultLogger(config.LOG_LEVEL === 'warn' ? 'WARN' : config.LOG_LEVEL === 'error' ? 'ERROR' : 'INFO'),
+});
 const { db, pool } = connectDb(config.DATABASE_URL);
 await applyMigrations(pool);
 const { worker, connection } = await createWorker({
@@ -17,6 +19,7 @@ const { worker, connection } = await createWorker({
   db,
   dockerSocket: config.DOCKER_SOCKET,
   registry: config.IMAGE_REGISTRY,
+  registryAuth: { username: config.REGISTRY_USERNAME, password: config.REGISTRY_PASSWORD },
   caBundlePath: existsSync(config.BUILD_CA_BUNDLE) ? config.BUILD_CA_BUNDLE : '',
   workflowBundlePath: config.WORKFLOW_BUNDLE,
 });

@@ -14,6 +14,7 @@ export type WorkerOptions = {
   dockerSocket: string;
   /** Where built images are pushed. */
   registry: string;
+  registryAuth: { username: string; password: string };
   /** Certificates builds trust for their downloads (config BUILD_CA_BUNDLE). */
   caBundlePath: string;
   /** A pre-built bundle (tests build one once); otherwise the worker bundles workflowsPath itself. */
@@ -29,7 +30,13 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath }),
-    activities: createActivities({ docker, db: options.db, registry: options.registry, caBundlePath: options.caBundlePath }),
+    activities: createActivities({
+      docker,
+      db: options.db,
+      registry: options.registry,
+      registryAuth: options.registryAuth,
+      caBundlePath: options.caBundlePath,
+    }),
     // A docker build or pull holds a host's CPU and disk; a handful at a time per worker keeps each one fast.
     maxConcurrentActivityTaskExecutions: 8,
   });

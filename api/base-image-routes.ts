@@ -72,7 +72,10 @@ export function baseImageRoutes({ config, database, starter, logger }: AppDeps) 
         if (!(await lockBaseImage(tx, c.get('org'), name, 'update'))) throw notFound(BASE_IMAGE, name);
         const users = await imagesUsingBase(tx, c.get('org'), name);
         if (users.length) {
-          throw new ApiError(409, `base image ${name} is used by images ${users.join(', ')}: delete or move them first`);
+          throw new ApiError(
+            409,
+            `base image ${name} is used by images ${users.join(', ')}: delete or move them first`,
+          );
         }
         return deleteBaseImage(tx, c.get('org'), name);
       });

@@ -23,6 +23,9 @@ export async function readBody(c: Context, resource: string): Promise<unknown> {
   try {
     return yaml ? parseYaml(text) : JSON.parse(text);
   } catch (err) {
-    throw new ApiError(400, `${resource}: request body is not valid ${yaml ? 'YAML' : 'JSON'}: ${(err as Error).message}`);
+    throw new ApiError(
+      400,
+      `${resource}: request body is not valid ${yaml ? 'YAML' : 'JSON'}: ${(err as Error).message}`,
+    );
   }
 }

@@ -47,9 +47,16 @@ export function imageBuildRoutes({ database }: AppDeps) {
     .get('/:name/catalog', async (c) => {
       const image = await imageOf(c);
       if (!image.currentBuildId) {
-        throw new ApiError(404, `image ${image.name} has no catalog yet: it has not been built successfully (status ${image.status})`);
+        throw new ApiError(
+          404,
+          `image ${image.name} has no catalog yet: it has not been built successfully (status ${image.status})`,
+        );
       }
-      return c.json({ image: image.name, buildId: image.currentBuildId, packages: await readCatalog(db, image.currentBuildId) });
+      return c.json({
+        image: image.name,
+        buildId: image.currentBuildId,
+        packages: await readCatalog(db, image.currentBuildId),
+      });
     })
     .get('/:name/builds', async (c) => {
       const image = await imageOf(c);

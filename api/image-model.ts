@@ -19,7 +19,9 @@ export const imageBodySchema = z.strictObject({
   name: nameSchema,
   baseImageName: nameSchema,
   runtimeDependencies: z
-    .strictObject({ manifest: z.string().max(MAX_MANIFEST_BYTES, `must be at most ${MAX_MANIFEST_BYTES} bytes`).default('') })
+    .strictObject({
+      manifest: z.string().max(MAX_MANIFEST_BYTES, `must be at most ${MAX_MANIFEST_BYTES} bytes`).default(''),
+    })
     .default({ manifest: '' }),
   systemDependencies: z
     .strictObject({ packages: z.array(systemPackageSchema).max(500).nullable().default([]) })
@@ -34,7 +36,9 @@ export function manifestProblem(language: string, manifest: string): string | un
   if (language !== 'nodejs' || !manifest.trim()) return undefined;
   try {
     const parsed: unknown = JSON.parse(manifest);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? undefined : 'must be a JSON object (package.json)';
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? undefined
+      : 'must be a JSON object (package.json)';
   } catch (err) {
     return `is not valid JSON (package.json): ${(err as Error).message}`;
   }

@@ -9,7 +9,13 @@ import { startBaseImageVerification, startImageBuild, type WorkflowStarter } fro
  * unsettled after `graceSeconds` and starts their workflow unless one is already running (USE_EXISTING), so every
  * resource converges to READY or ERROR.
  */
-export function startReconciler(db: Db, starter: WorkflowStarter, logger: Logger, intervalMs = 30_000, graceSeconds = 60) {
+export function startReconciler(
+  db: Db,
+  starter: WorkflowStarter,
+  logger: Logger,
+  intervalMs = 30_000,
+  graceSeconds = 60,
+) {
   const sweep = async () => {
     try {
       for (const row of await listUnsettledBaseImages(db, graceSeconds)) {

@@ -16,7 +16,8 @@ export function readListFilter(c: Context, kind: string): ListFilter {
   const { tags, bad } = parseTagFilters(c.req.queries('tag') ?? []);
   if (bad !== undefined) throw new ApiError(400, `${kind} list: tag filter '${bad}' must look like key=value`);
   const status = statusFilterSchema.safeParse(c.req.query('status') || undefined);
-  if (!status.success) throw new ApiError(400, `${kind} list: status filter '${c.req.query('status')}' is not a status`);
+  if (!status.success)
+    throw new ApiError(400, `${kind} list: status filter '${c.req.query('status')}' is not a status`);
   const language = c.req.query('language') || undefined;
   return { tags, status: status.data, language };
 }

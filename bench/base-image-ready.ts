@@ -65,8 +65,12 @@ for (let round = 0; round < rounds; round++) {
 }
 
 const ms = (x: number) => `${x.toFixed(0)} ms`;
-console.log(`base image POST -> READY vs raw docker pull (${rounds} rounds, a fresh 16 MiB single-layer image each time)`);
+console.log(
+  `base image POST -> READY vs raw docker pull (${rounds} rounds, a fresh 16 MiB single-layer image each time)`,
+);
 console.log(`| measure | median | min | max |\n| --- | --- | --- | --- |`);
 console.log(`| docker pull | ${ms(median(pulls))} | ${ms(Math.min(...pulls))} | ${ms(Math.max(...pulls))} |`);
-console.log(`| POST -> READY | ${ms(median(services))} | ${ms(Math.min(...services))} | ${ms(Math.max(...services))} |`);
+console.log(
+  `| POST -> READY | ${ms(median(services))} | ${ms(Math.min(...services))} | ${ms(Math.max(...services))} |`,
+);
 console.log(`ratio (median POST -> READY / median docker pull): ${(median(services) / median(pulls)).toFixed(2)}x`);

@@ -30,7 +30,12 @@ export type Column<R> = { header: string; cell: (resource: R) => string };
 export function printResources<R>(format: OutputFormat, columns: readonly Column<R>[], data: R | R[]): void {
   if (printStructured(format, data)) return;
   const rows = (Array.isArray(data) ? data : [data]).map((resource) => columns.map((column) => column.cell(resource)));
-  console.log(renderTable(columns.map((column) => column.header), rows).trimEnd());
+  console.log(
+    renderTable(
+      columns.map((column) => column.header),
+      rows,
+    ).trimEnd(),
+  );
 }
 
 /** `--tag key=value` collector for commander; the value may itself contain `=`. */

@@ -6,7 +6,11 @@ export type BaseImageSpec = { name: string; dockerUrl: string; language: string;
 export type ListFilter = { tags?: Tag[]; status?: StoredStatus; language?: string };
 
 /** Inserts a new base image; answers undefined when the name is already taken in this org. */
-export async function insertBaseImage(db: Queryable, org: string, spec: BaseImageSpec): Promise<BaseImageRow | undefined> {
+export async function insertBaseImage(
+  db: Queryable,
+  org: string,
+  spec: BaseImageSpec,
+): Promise<BaseImageRow | undefined> {
   const [row] = await db
     .insert(baseImages)
     .values({ org, ...spec })
@@ -16,7 +20,10 @@ export async function insertBaseImage(db: Queryable, org: string, spec: BaseImag
 }
 
 export async function findBaseImage(db: Queryable, org: string, name: string): Promise<BaseImageRow | undefined> {
-  const [row] = await db.select().from(baseImages).where(and(eq(baseImages.org, org), eq(baseImages.name, name)));
+  const [row] = await db
+    .select()
+    .from(baseImages)
+    .where(and(eq(baseImages.org, org), eq(baseImages.name, name)));
   return row;
 }
 
@@ -26,11 +33,19 @@ export async function listBaseImages(db: Queryable, org: string, filter: ListFil
   if (filter.language) conditions.push(eq(baseImages.language, filter.language));
   // jsonb containment: every requested {key, value} pair must be among the tags.
   if (filter.tags?.length) conditions.push(sql`${baseImages.tags} @> ${JSON.stringify(filter.tags)}::jsonb`);
-  return db.select().from(baseImages).where(and(...conditions)).orderBy(baseImages.name);
+  return db
+    .select()
+    .from(baseImages)
+    .where(and(...conditions))
+    .orderBy(baseImages.name);
 }
 
 /** Replaces the spec, bumps the generation and marks the base image UPDATING; the new verification starts after. */
-export async function replaceBaseImageSpec(db: Queryable, org: string, spec: BaseImageSpec): Promise<BaseImageRow | undefined> {
+export async function replaceBaseImageSpec(
+  db: Queryable,
+  org: string,
+  spec: BaseImageSpec,
+): Promise<BaseImageRow | undefined> {
   const [row] = await db
     .update(baseImages)
     .set({
@@ -73,7 +88,11 @@ export async function setBaseImageStatus(db: Queryable, target: Generation, chan
 
 /** Whether any base image, in any org, still refers to this Docker reference (then its local copy stays). */
 export async function isDockerUrlInUse(db: Queryable, dockerUrl: string): Promise<boolean> {
-  const rows = await db.select({ id: baseImages.id }).from(baseImages).where(eq(baseImages.dockerUrl, dockerUrl)).limit(1);
+  const rows = await db
+    .select({ id: baseImages.id })
+    .from(baseImages)
+    .where(eq(baseImages.dockerUrl, dockerUrl))
+    .limit(1);
   return rows.length > 0;
 }
 
@@ -94,7 +113,16 @@ export async function listUnsettledBaseImages(db: Queryable, olderThanSeconds: n
  * Reads a base image and locks its row until the transaction ends, so a concurrent delete of the base image and
  * a create of an image on it cannot both succeed.
  */
-export async function lockBaseImage(tx: Queryable, org: string, name: string, mode: 'share' | 'update'): Promise<BaseImageRow | undefined> {
-  const [row] = await tx.select().from(baseImages).where(and(eq(baseImages.org, org), eq(baseImages.name, name))).for(mode);
+export async function lockBaseImage(
+  tx: Queryable,
+  org: string,
+  name: string,
+  mode: 'share' | 'update',
+): Promise<BaseImageRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(baseImages)
+    .where(and(eq(baseImages.org, org), eq(baseImages.name, name)))
+    .for(mode);
   return row;
 }

@@ -1,6 +1,13 @@
 import { and, asc, desc, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Queryable } from './client.js';
-import { buildLogChunks, builds, catalogPackages, type BuildInputs, type BuildRow, type CatalogEntry } from './schema.js';
+import {
+  buildLogChunks,
+  builds,
+  catalogPackages,
+  type BuildInputs,
+  type BuildRow,
+  type CatalogEntry,
+} from './schema.js';
 
 export type BuildStart = { imageId: string; runId: string; generation: number; trigger: string };
 
@@ -24,8 +31,7 @@ export async function setBuildInputs(db: Queryable, buildId: string, inputs: Bui
 }
 
 export type BuildEnd =
-  | { outcome: 'SUCCEEDED'; dockerUrl: string; digest: string }
-  | { outcome: 'FAILED'; error: string };
+  { outcome: 'SUCCEEDED'; dockerUrl: string; digest: string } | { outcome: 'FAILED'; error: string };
 
 export async function finishBuild(db: Queryable, buildId: string, end: BuildEnd): Promise<void> {
   await db
@@ -39,7 +45,10 @@ export async function listBuilds(db: Queryable, imageId: string): Promise<BuildR
 }
 
 export async function findBuild(db: Queryable, imageId: string, buildId: string): Promise<BuildRow | undefined> {
-  const [row] = await db.select().from(builds).where(and(eq(builds.imageId, imageId), eq(builds.id, buildId)));
+  const [row] = await db
+    .select()
+    .from(builds)
+    .where(and(eq(builds.imageId, imageId), eq(builds.id, buildId)));
   return row;
 }
 

@@ -16,7 +16,11 @@ const byName = (org: string, name: string) => and(eq(images.org, org), eq(images
 
 /** Inserts a new image; answers undefined when the name is already taken in this org. */
 export async function insertImage(db: Queryable, org: string, spec: ImageSpec): Promise<ImageRow | undefined> {
-  const [row] = await db.insert(images).values({ org, ...spec }).onConflictDoNothing({ target: [images.org, images.name] }).returning();
+  const [row] = await db
+    .insert(images)
+    .values({ org, ...spec })
+    .onConflictDoNothing({ target: [images.org, images.name] })
+    .returning();
   return row;
 }
 
@@ -30,13 +34,21 @@ export async function findImageById(db: Queryable, id: string): Promise<ImageRow
   return row;
 }
 
-export async function listImages(db: Queryable, org: string, filter: ListFilter & { baseImageName?: string }): Promise<ImageRow[]> {
+export async function listImages(
+  db: Queryable,
+  org: string,
+  filter: ListFilter & { baseImageName?: string },
+): Promise<ImageRow[]> {
   const conditions: SQL[] = [eq(images.org, org)];
   if (filter.status) conditions.push(eq(images.status, filter.status));
   if (filter.language) conditions.push(eq(images.language, filter.language));
   if (filter.baseImageName) conditions.push(eq(images.baseImageName, filter.baseImageName));
   if (filter.tags?.length) conditions.push(sql`${images.tags} @> ${JSON.stringify(filter.tags)}::jsonb`);
-  return db.select().from(images).where(and(...conditions)).orderBy(images.name);
+  return db
+    .select()
+    .from(images)
+    .where(and(...conditions))
+    .orderBy(images.name);
 }
 
 /** Replaces the spec, bumps the generation and marks the image UPDATING; dockerUrl and digest stay usable. */
@@ -56,7 +68,10 @@ export async function deleteImage(db: Queryable, org: string, name: string): Pro
 
 /** Names of the images of `org` built on base image `baseImageName`, locked against concurrent inserts. */
 export async function imagesUsingBase(db: Queryable, org: string, baseImageName: string): Promise<string[]> {
-  const rows = await db.select({ name: images.name }).from(images).where(and(eq(images.org, org), eq(images.baseImageName, baseImageName)));
+  const rows = await db
+    .select({ name: images.name })
+    .from(images)
+    .where(and(eq(images.org, org), eq(images.baseImageName, baseImageName)));
   return rows.map((r) => r.name).sort();
 }
 
@@ -69,7 +84,11 @@ export type ImageStatusChange = {
 };
 
 /** Applies a status change only while `generation` is current (see setBaseImageStatus). */
-export async function setImageStatus(db: Queryable, target: { id: string; generation: number }, change: ImageStatusChange) {
+export async function setImageStatus(
+  db: Queryable,
+  target: { id: string; generation: number },
+  change: ImageStatusChange,
+) {
   const rows = await db
     .update(images)
     .set({ ...change, reason: change.reason ?? [], modifiedAt: sql`now()` })

@@ -1,4 +1,15 @@
-import { bigserial, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /** Statuses a resource can be stored in; DELETED is only ever an API answer, never stored. */
 export const STORED_STATUSES = ['INITIALIZED', 'CREATING', 'UPDATING', 'READY', 'ERROR'] as const;

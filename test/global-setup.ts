@@ -20,10 +20,14 @@ export default async function setup() {
   writeFileSync(bundlePath, code);
   process.env.DISPATCH_TEST_WORKFLOW_BUNDLE = bundlePath;
 
-  process.env.DISPATCH_TEST_PYTHON_BASE = execFileSync(join(ROOT, 'test/fixtures/base-image.sh'), ['python3', REGISTRY], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  }).trim();
+  process.env.DISPATCH_TEST_PYTHON_BASE = execFileSync(
+    join(ROOT, 'test/fixtures/base-image.sh'),
+    ['python3', REGISTRY],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  ).trim();
 }
 
 const noop = () => undefined;

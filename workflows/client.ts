@@ -24,7 +24,9 @@ async function startForResource(
     taskQueue: starter.taskQueue,
     workflowId: workflowIdFor(resource.kind, resource.org, resource.name),
     args,
-    workflowIdConflictPolicy: supersede ? WorkflowIdConflictPolicy.TERMINATE_EXISTING : WorkflowIdConflictPolicy.USE_EXISTING,
+    workflowIdConflictPolicy: supersede
+      ? WorkflowIdConflictPolicy.TERMINATE_EXISTING
+      : WorkflowIdConflictPolicy.USE_EXISTING,
     typedSearchAttributes: [
       { key: DISPATCH_ORG, value: resource.org },
       { key: DISPATCH_KIND, value: resource.kind },
@@ -35,11 +37,32 @@ async function startForResource(
   });
 }
 
-const baseImage = (row: BaseImageRow, status: string = row.status): Resource => ({ kind: 'BaseImage', org: row.org, name: row.name, status });
-const image = (row: ImageRow, status: string = row.status): Resource => ({ kind: 'Image', org: row.org, name: row.name, status });
+const baseImage = (row: BaseImageRow, status: string = row.status): Resource => ({
+  kind: 'BaseImage',
+  org: row.org,
+  name: row.name,
+  status,
+});
+const image = (row: ImageRow, status: string = row.status): Resource => ({
+  kind: 'Image',
+  org: row.org,
+  name: row.name,
+  status,
+});
 
-export async function startBaseImageVerification(starter: WorkflowStarter, row: BaseImageRow, { supersede }: { supersede: boolean }) {
-  const job = { id: row.id, org: row.org, name: row.name, generation: row.generation, dockerUrl: row.dockerUrl, pullPolicy: starter.pullPolicy };
+export async function startBaseImageVerification(
+  starter: WorkflowStarter,
+  row: BaseImageRow,
+  { supersede }: { supersede: boolean },
+) {
+  const job = {
+    id: row.id,
+    org: row.org,
+    name: row.name,
+    generation: row.generation,
+    dockerUrl: row.dockerUrl,
+    pullPolicy: starter.pullPolicy,
+  };
   await startForResource(starter, baseImage(row), 'baseImageWorkflow', [job], {
     supersede,
     summary: `verify base image ${row.name} (${row.dockerUrl}) for org ${row.org}`,
@@ -48,14 +71,33 @@ export async function startBaseImageVerification(starter: WorkflowStarter, row: 
 
 /** Stops any verification in flight and removes the deleted base image's local copy. */
 export async function startBaseImageCleanup(starter: WorkflowStarter, row: BaseImageRow) {
-  await startForResource(starter, baseImage(row, 'DELETED'), 'baseImageCleanupWorkflow', [{ dockerUrl: row.dockerUrl }], {
-    supersede: true,
-    summary: `remove the local copy of deleted base image ${row.name}`,
-  });
+  await startForResource(
+    starter,
+    baseImage(row, 'DELETED'),
+    'baseImageCleanupWorkflow',
+    [{ dockerUrl: row.dockerUrl }],
+    {
+      supersede: true,
+      summary: `remove the local copy of deleted base image ${row.name}`,
+    },
+  );
 }
 
-export async function startImageBuild(starter: WorkflowStarter, row: ImageRow, trigger: BuildTrigger, { supersede }: { supersede: boolean }) {
-  const job = { id: row.id, org: row.org, name: row.name, generation: row.generation, baseImageName: row.baseImageName, trigger, policy: starter.buildPolicy };
+export async function startImageBuild(
+  starter: WorkflowStarter,
+  row: ImageRow,
+  trigger: BuildTrigger,
+  { supersede }: { supersede: boolean },
+) {
+  const job = {
+    id: row.id,
+    org: row.org,
+    name: row.name,
+    generation: row.generation,
+    baseImageName: row.baseImageName,
+    trigger,
+    policy: starter.buildPolicy,
+  };
   await startForResource(starter, image(row), 'imageWorkflow', [job], {
     supersede,
     summary: `build image ${row.name} on base image ${row.baseImageName} for org ${row.org} (${trigger})`,

@@ -12,7 +12,10 @@ import { failureDetails, failureMessage } from './failure-message.js';
 import { DEFAULT_BUILD_POLICY, type ImageJob } from './jobs.js';
 import { DISPATCH_STATUS } from './search-attributes.js';
 
-const records = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: { initialInterval: '1s', maximumInterval: '30s' } });
+const records = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '30s' },
+});
 const BASE_IMAGE_POLL = '3s';
 
 /**
@@ -31,11 +34,22 @@ export async function imageWorkflow(job: ImageJob): Promise<void> {
   const inProgress = job.generation === 1 ? 'CREATING' : 'UPDATING';
   if (!(await records.setImageStatus(target, { status: inProgress }))) return; // superseded or deleted meanwhile
   upsertSearchAttributes([{ key: DISPATCH_STATUS, value: inProgress }]);
-  const buildId = await records.startBuild({ imageId: job.id, runId: workflowInfo().runId, generation: job.generation, trigger: job.trigger });
+  const buildId = await records.startBuild({
+    imageId: job.id,
+    runId: workflowInfo().runId,
+    generation: job.generation,
+    trigger: job.trigger,
+  });
   try {
     const base = await waitForBaseImage(job, policy.baseImageWaitMs);
     const baseRef = `${repositoryOf(base.dockerUrl)}@${base.digest}`;
-    const built = await heavy.buildAndPush({ buildId, imageId: job.id, baseImageName: job.baseImageName, baseRef, baseDigest: base.digest ?? '' });
+    const built = await heavy.buildAndPush({
+      buildId,
+      imageId: job.id,
+      baseImageName: job.baseImageName,
+      baseRef,
+      baseDigest: base.digest ?? '',
+    });
     await heavy.recordCatalog({ buildId, dockerUrl: built.dockerUrl });
     await records.finishBuild({ buildId, end: { outcome: 'SUCCEEDED', ...built } });
     await records.setImageStatus(target, { status: 'READY', ...built, currentBuildId: buildId });
@@ -58,10 +72,16 @@ async function waitForBaseImage(job: ImageJob, maxWaitMs: number): Promise<BaseI
     if (!base) throw ApplicationFailure.nonRetryable(`base image ${job.baseImageName} not found`, 'BaseImageMissing');
     if (base.status === 'READY' && base.digest) return { ...base, digest: base.digest };
     if (base.status === 'ERROR') {
-      throw ApplicationFailure.nonRetryable(`base image ${job.baseImageName} is in ERROR: ${base.reason.join('; ')}`, 'BaseImageError');
+      throw ApplicationFailure.nonRetryable(
+        `base image ${job.baseImageName} is in ERROR: ${base.reason.join('; ')}`,
+        'BaseImageError',
+      );
     }
     if (Date.now() > deadline) {
-      throw ApplicationFailure.nonRetryable(`base image ${job.baseImageName} did not become READY in time (still ${base.status})`, 'BaseImageNotReady');
+      throw ApplicationFailure.nonRetryable(
+        `base image ${job.baseImageName} did not become READY in time (still ${base.status})`,
+        'BaseImageNotReady',
+      );
     }
     await sleep(BASE_IMAGE_POLL);
   }

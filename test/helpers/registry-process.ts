@@ -10,13 +10,18 @@ import { eventually } from './wait.js';
 export async function startOwnRegistry(port: number) {
   const dir = mkdtempSync(join(tmpdir(), 'registry-'));
   const configPath = join(dir, 'config.yml');
-  writeFileSync(configPath, `version: 0.1\nstorage:\n  filesystem: { rootdirectory: ${dir}/data }\nhttp: { addr: 127.0.0.1:${port} }\n`);
+  writeFileSync(
+    configPath,
+    `version: 0.1\nstorage:\n  filesystem: { rootdirectory: ${dir}/data }\nhttp: { addr: 127.0.0.1:${port} }\n`,
+  );
   let child: ChildProcess | undefined;
   const registry = {
     port,
     async start() {
       child = spawn('docker-registry', ['serve', configPath], { stdio: 'ignore' });
-      await eventually(`registry on port ${port}`, async () => ((await fetch(`http://127.0.0.1:${port}/v2/`)).ok ? true : undefined));
+      await eventually(`registry on port ${port}`, async () =>
+        (await fetch(`http://127.0.0.1:${port}/v2/`)).ok ? true : undefined,
+      );
     },
     async stop() {
       if (!child || child.exitCode !== null) return;

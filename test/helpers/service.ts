@@ -38,7 +38,8 @@ export async function startTestService(options: TestServiceOptions = {}) {
   const logger = createLogger('test-api', 'error');
   const app = createApp({ config, database, temporal, starter, logger });
 
-  const running = options.worker === false ? undefined : await startInProcessWorker(temporalAddress, taskQueue, database.db);
+  const running =
+    options.worker === false ? undefined : await startInProcessWorker(temporalAddress, taskQueue, database.db);
 
   async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
     const init: RequestInit = { method, headers: { 'X-Dispatch-Org': org, ...headers } };
@@ -60,7 +61,10 @@ export async function startTestService(options: TestServiceOptions = {}) {
       // Workflows left waiting on this test's task queue (no worker will ever take them) would pile up.
       const query = `DispatchOrg = "${org}" AND ExecutionStatus = "Running"`;
       for await (const execution of temporal.workflow.list({ query })) {
-        await temporal.workflow.getHandle(execution.workflowId).terminate('test finished').catch(() => undefined);
+        await temporal.workflow
+          .getHandle(execution.workflowId)
+          .terminate('test finished')
+          .catch(() => undefined);
       }
       await connection.close();
       await database.pool.end();
@@ -70,7 +74,11 @@ export async function startTestService(options: TestServiceOptions = {}) {
 
 export type TestService = Awaited<ReturnType<typeof startTestService>>;
 
-async function startInProcessWorker(temporalAddress: string, taskQueue: string, db: Parameters<typeof createWorker>[0]['db']) {
+async function startInProcessWorker(
+  temporalAddress: string,
+  taskQueue: string,
+  db: Parameters<typeof createWorker>[0]['db'],
+) {
   const config = loadConfig();
   const { worker, connection } = await createWorker({
     temporalAddress,
@@ -79,6 +87,7 @@ async function startInProcessWorker(temporalAddress: string, taskQueue: string, 
     db,
     dockerSocket: config.DOCKER_SOCKET,
     registry: config.IMAGE_REGISTRY,
+    registryAuth: { username: '', password: '' },
     caBundlePath: config.BUILD_CA_BUNDLE,
     workflowBundlePath: workflowBundlePath(),
   });

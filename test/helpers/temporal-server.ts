@@ -14,7 +14,17 @@ export async function startOwnTemporal() {
   const port = await freePort();
   const dbFile = join(mkdtempSync(join(tmpdir(), 'temporal-')), 'dev.db');
   const attributes = ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]);
-  const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', dbFile];
+  const args = [
+    'server',
+    'start-dev',
+    '--headless',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--db-filename',
+    dbFile,
+  ];
   let child: ChildProcess | undefined;
   const address = `127.0.0.1:${port}`;
 

@@ -20,12 +20,28 @@ describe('base image API errors', () => {
   const expectNothingWritten = async () => expect((await service.call('GET', '/v1/baseimage')).body).toEqual([]);
 
   it.each([
-    ['a name with a space', { ...valid, name: 'bad name' }, /base image bad name: name: must start with a letter or digit/],
+    [
+      'a name with a space',
+      { ...valid, name: 'bad name' },
+      /base image bad name: name: must start with a letter or digit/,
+    ],
     ['a missing dockerUrl', { name: 'py', language: 'python3' }, /base image py: dockerUrl: is required/],
-    ['an invalid dockerUrl', { ...valid, dockerUrl: 'UPPER/Case::x' }, /dockerUrl: is not a valid Docker image reference/],
-    ['an unsupported language', { ...valid, language: 'cobol' }, /language: is not a supported language \(supported: python3, nodejs\)/],
+    [
+      'an invalid dockerUrl',
+      { ...valid, dockerUrl: 'UPPER/Case::x' },
+      /dockerUrl: is not a valid Docker image reference/,
+    ],
+    [
+      'an unsupported language',
+      { ...valid, language: 'cobol' },
+      /language: is not a supported language \(supported: python3, nodejs\)/,
+    ],
     ['an unknown field', { ...valid, dockerURL: 'x' }, /base image py: .*dockerURL/],
-    ['a malformed tag', { ...valid, tags: [{ key: '' }] }, /tags\.0\.key: must not be empty; tags\.0\.value: is required/],
+    [
+      'a malformed tag',
+      { ...valid, tags: [{ key: '' }] },
+      /tags\.0\.key: must not be empty; tags\.0\.value: is required/,
+    ],
   ])('POST with %s answers 400 naming the field and writes nothing', async (_case, body, message) => {
     const answer = await service.call('POST', '/v1/baseimage', body);
     expect(answer.status).toBe(400);
@@ -36,7 +52,10 @@ describe('base image API errors', () => {
 
   it('POST with a body that is not JSON answers 400', async () => {
     const answer = await service.call('POST', '/v1/baseimage', '{"name": ');
-    expect(answer).toMatchObject({ status: 400, body: { message: expect.stringMatching(/base image: request body is not valid JSON/) } });
+    expect(answer).toMatchObject({
+      status: 400,
+      body: { message: expect.stringMatching(/base image: request body is not valid JSON/) },
+    });
     await expectNothingWritten();
   });
 
@@ -47,7 +66,8 @@ describe('base image API errors', () => {
   });
 
   it('accepts YAML bodies', async () => {
-    const yaml = 'name: from-yaml\ndockerUrl: 127.0.0.1:5000/dispatch-test/never-pulled:1\nlanguage: python3\ntags:\n  - key: role\n    value: docs\n';
+    const yaml =
+      'name: from-yaml\ndockerUrl: 127.0.0.1:5000/dispatch-test/never-pulled:1\nlanguage: python3\ntags:\n  - key: role\n    value: docs\n';
     const answer = await service.call('POST', '/v1/baseimage', yaml, { 'Content-Type': 'application/yaml' });
     expect(answer.status).toBe(201);
     expect(answer.body).toMatchObject({ name: 'from-yaml', tags: [{ key: 'role', value: 'docs' }] });
@@ -76,7 +96,10 @@ describe('base image API errors', () => {
     const answer = await service.call('PUT', '/v1/baseimage/py', { ...valid, language: 'cobol' });
     expect(answer.status).toBe(400);
     expect(answer.body.message).toMatch(/^base image py: language/);
-    expect((await service.call('GET', '/v1/baseimage/py')).body).toMatchObject({ language: 'python3', status: 'INITIALIZED' });
+    expect((await service.call('GET', '/v1/baseimage/py')).body).toMatchObject({
+      language: 'python3',
+      status: 'INITIALIZED',
+    });
   });
 
   it('PUT takes the name from the path, not the body', async () => {

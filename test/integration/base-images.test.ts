@@ -73,7 +73,9 @@ describe('base images', () => {
     expect(deleted.status).toBe(200);
     expect(deleted.body.status).toBe('DELETED');
     expect((await service.call('GET', '/v1/baseimage/short-lived')).status).toBe(404);
-    await eventually('the local image to be removed', async () => ((await hasLocalImage(dockerUrl)) ? undefined : true));
+    await eventually('the local image to be removed', async () =>
+      (await hasLocalImage(dockerUrl)) ? undefined : true,
+    );
   });
 
   it('lets the Temporal Web UI find the workflow by org, kind, name and status', async () => {

@@ -25,7 +25,13 @@ describe('crash recovery', () => {
   function forkWorker(service: TestService, temporalAddress = '127.0.0.1:7233'): Promise<ChildProcess> {
     const child = fork(`${ROOT}activities/worker-main.ts`, [], {
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, TASK_QUEUE: service.taskQueue, TEMPORAL_ADDRESS: temporalAddress, WORKFLOW_BUNDLE: workflowBundlePath(), LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        TASK_QUEUE: service.taskQueue,
+        TEMPORAL_ADDRESS: temporalAddress,
+        WORKFLOW_BUNDLE: workflowBundlePath(),
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     cleanups.push(async () => {

@@ -29,7 +29,13 @@ describe('renderTable', () => {
   });
 
   it('sizes each column to its widest cell, header included', () => {
-    const table = renderTable(['NAME', 'STATUS'], [['a', 'READY'], ['longer-name', 'ERROR']]);
+    const table = renderTable(
+      ['NAME', 'STATUS'],
+      [
+        ['a', 'READY'],
+        ['longer-name', 'ERROR'],
+      ],
+    );
     expect(table.split('\n')).toEqual([
       '     NAME     | STATUS',
       '---------------------',

@@ -7,13 +7,18 @@ const lines = (...events: object[]) => Readable.from(events.map((e) => `${JSON.s
 describe('reading a Docker progress stream', () => {
   it('hands every event over and answers them all', async () => {
     const seen: string[] = [];
-    const events = await readDockerStream(lines({ status: 'Pulling' }, { status: 'Done' }), (e) => seen.push(e.status ?? ''));
+    const events = await readDockerStream(lines({ status: 'Pulling' }, { status: 'Done' }), (e) =>
+      seen.push(e.status ?? ''),
+    );
     expect(seen).toEqual(['Pulling', 'Done']);
     expect(events).toHaveLength(2);
   });
 
   it('fails on an errorDetail line even though the stream itself ends normally', async () => {
-    const stream = lines({ status: 'Pulling' }, { errorDetail: { message: 'manifest unknown' }, error: 'manifest unknown' });
+    const stream = lines(
+      { status: 'Pulling' },
+      { errorDetail: { message: 'manifest unknown' }, error: 'manifest unknown' },
+    );
     await expect(readDockerStream(stream, () => undefined)).rejects.toThrow(new DockerStreamError('manifest unknown'));
   });
 
