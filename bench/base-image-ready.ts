@@ -7,13 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { apiClient, dockerSync as docker, median, statsRow, tableHead, waitUntilReady } from './lib.js';
 
-const api = process.env.DISPATCH_API_URL ?? 'http://127.0.0.1:8080';
 const org = `bench-${randomUUID().slice(0, 8)}`;
 const rounds = Number(process.argv[2] ?? 5);
-
-const docker = (...args: string[]) => execFileSync('docker', args, { stdio: ['ignore', 'ignore', 'inherit'] });
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+const call = apiClient(org);
 
 /**
  * A small image (one layer: 16 MiB of random bytes) under a fresh name, pushed and then removed locally: its layer is
@@ -31,24 +29,11 @@ function freshReference(): string {
   return ref;
 }
 
-async function call(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${api}${path}`, {
-    method,
-    headers: { 'X-Dispatch-Org': org, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return response.json() as Promise<{ status: string; reason?: string[] }>;
-}
-
 async function postToReady(ref: string, name: string): Promise<number> {
   const start = performance.now();
   await call('POST', '/v1/baseimage', { name, dockerUrl: ref, language: 'python3' });
-  for (;;) {
-    const { status, reason } = await call('GET', `/v1/baseimage/${name}`);
-    if (status === 'READY') return performance.now() - start;
-    if (status === 'ERROR') throw new Error(`bench base image failed: ${reason?.join('; ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await waitUntilReady(call, `/v1/baseimage/${name}`);
+  return performance.now() - start;
 }
 
 const pulls: number[] = [];
@@ -64,13 +49,10 @@ for (let round = 0; round < rounds; round++) {
   await call('DELETE', `/v1/baseimage/${name}`); // also removes the service's local copy
 }
 
-const ms = (x: number) => `${x.toFixed(0)} ms`;
 console.log(
   `base image POST -> READY vs raw docker pull (${rounds} rounds, a fresh 16 MiB single-layer image each time)`,
 );
-console.log(`| measure | median | min | max |\n| --- | --- | --- | --- |`);
-console.log(`| docker pull | ${ms(median(pulls))} | ${ms(Math.min(...pulls))} | ${ms(Math.max(...pulls))} |`);
-console.log(
-  `| POST -> READY | ${ms(median(services))} | ${ms(Math.min(...services))} | ${ms(Math.max(...services))} |`,
-);
+console.log(tableHead);
+console.log(statsRow('docker pull', pulls));
+console.log(statsRow('POST -> READY', services));
 console.log(`ratio (median POST -> READY / median docker pull): ${(median(services) / median(pulls)).toFixed(2)}x`);

@@ -9,6 +9,7 @@ import {
   reportCreated,
   withWaitOptions,
   type ResourceKind,
+  type VerbCommands,
   type WaitFlags,
 } from './resource-commands.js';
 import { formatDate } from './table.js';
@@ -43,9 +44,7 @@ export const baseImageKind: ResourceKind<BaseImage> = {
   ],
 };
 
-export type BaseImageCommandParents = { create: Command; get: Command; delete: Command };
-
-export function addBaseImageCommands(parents: BaseImageCommandParents): void {
+export function addBaseImageCommands(parents: VerbCommands): void {
   withWaitOptions(
     parents.create
       .command(baseImageKind.command)

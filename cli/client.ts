@@ -74,6 +74,26 @@ export class DispatchClient {
       throw new ApiError(response.status, `${method} ${path}: the server at ${this.server} did not answer JSON`);
     }
   }
+
+  /**
+   * GETs a text body (a build log) to be read as it arrives rather than buffered: a followed log lasts as long as
+   * the build. Failures before the body starts are reported as request() reports them.
+   */
+  async stream(path: string): Promise<ReadableStream<Uint8Array>> {
+    let response: Response;
+    try {
+      response = await this.fetch(this.server + path, {
+        headers: { [ORG_HEADER]: this.organization, Accept: 'text/plain' },
+      });
+    } catch (err) {
+      throw new ConnectionError(this.server, err);
+    }
+    if (!response.ok) {
+      const text = await response.text().catch(() => '');
+      throw new ApiError(response.status, errorMessage(text, response.statusText));
+    }
+    return response.body ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
+  }
 }
 
 /** The API's `{code, message}` body; anything else (a proxy's HTML page) falls back to the HTTP status text. */
@@ -88,7 +108,7 @@ function errorMessage(text: string, statusText: string): string {
 }
 
 // fetch rejects with a bare "fetch failed" TypeError; the useful part (ECONNREFUSED, ENOTFOUND ...) is the cause.
-function describeCause(err: unknown): string {
+export function describeCause(err: unknown): string {
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
   if (cause instanceof AggregateError && cause.errors.length > 0) return describeCause(cause.errors[0]);
   return cause instanceof Error ? cause.message : String(cause);

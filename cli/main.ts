@@ -1,9 +1,12 @@
-// `dispatch`: the command line for the image service. Verbs (create, get, delete) come first and kinds second, as
-// in the original CLI, so each kind module adds its subcommands to the shared verb commands.
+// `dispatch`: the command line for the image service. Verbs (create, get, delete, logs) come first and kinds second,
+// as in the original CLI, so each kind module adds its subcommands to the shared verb commands.
 import { Command, Option } from 'commander';
 import { addBaseImageCommands } from './base-image-commands.js';
+import { addBuildCommands } from './build-commands.js';
 import { ApiError } from './client.js';
 import { DEFAULT_ORGANIZATION, DEFAULT_SERVER } from './context.js';
+import { addImageCommands } from './image-commands.js';
+import { addLogCommands } from './log-commands.js';
 import { parseOutputFormat } from './output.js';
 
 export function buildProgram(): Command {
@@ -28,6 +31,9 @@ export function buildProgram(): Command {
   const get = program.command('get').description('show resources');
   const del = program.command('delete').description('delete a resource');
   addBaseImageCommands({ create, get, delete: del });
+  addImageCommands({ create, get, delete: del });
+  addBuildCommands(get);
+  addLogCommands(program.command('logs').description('show build logs'));
   return program;
 }
 

@@ -28,8 +28,12 @@ export type Column<R> = { header: string; cell: (resource: R) => string };
 
 /** One table, or the structured form: an object when one resource was asked for by name, an array otherwise. */
 export function printResources<R>(format: OutputFormat, columns: readonly Column<R>[], data: R | R[]): void {
-  if (printStructured(format, data)) return;
-  const rows = (Array.isArray(data) ? data : [data]).map((resource) => columns.map((column) => column.cell(resource)));
+  if (!printStructured(format, data)) printTable(columns, Array.isArray(data) ? data : [data]);
+}
+
+/** A table of `items`, one row each; for answers whose table shows only part of the document (a catalog's packages). */
+export function printTable<R>(columns: readonly Column<R>[], items: readonly R[]): void {
+  const rows = items.map((item) => columns.map((column) => column.cell(item)));
   console.log(
     renderTable(
       columns.map((column) => column.header),

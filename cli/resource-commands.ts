@@ -18,6 +18,9 @@ export type ResourceKind<R extends Resource> = {
   columns: readonly Column<R>[];
 };
 
+/** The verb commands every kind adds its subcommands to. */
+export type VerbCommands = { create: Command; get: Command; delete: Command };
+
 /** An error the user caused or can act on: main.ts prints only its message. */
 export class CliError extends Error {
   override name = 'CliError';
@@ -55,11 +58,11 @@ export function addDeleteCommand<R extends Resource>(parent: Command, kind: Reso
 
 export type WaitFlags = { wait?: boolean; waitTimeout: number };
 
-/** Adds `--wait` and `--wait-timeout` to a create (later: update) command. */
-export function withWaitOptions(command: Command): Command {
+/** Adds `--wait` and `--wait-timeout` to a create (later: update) command; kinds that build take longer to settle. */
+export function withWaitOptions(command: Command, defaultTimeoutSeconds = 600): Command {
   return command
     .option('--wait', 'follow the resource until it is READY or ERROR, showing status changes on stderr')
-    .option('--wait-timeout <seconds>', 'give up waiting after this many seconds', parseSeconds, 600);
+    .option('--wait-timeout <seconds>', 'give up waiting after this many seconds', parseSeconds, defaultTimeoutSeconds);
 }
 
 /**
@@ -91,8 +94,9 @@ export async function reportCreated<R extends Resource>(
   // Scripts asking for JSON get the settled resource, which is what they waited for.
   printStructured(format, settled);
   if (settled.status === 'ERROR') {
-    const reason = settled.reason?.length ? settled.reason.join('; ') : 'no reason given';
-    throw new CliError(`${kind.noun} ${created.name} is in ERROR: ${reason}`);
+    // reason[0] is the summary; what follows (an image build's last output lines) is multi-line, so it gets its own.
+    const [summary = 'no reason given', ...details] = settled.reason ?? [];
+    throw new CliError([`${kind.noun} ${created.name} is in ERROR: ${summary}`, ...details].join('\n'));
   }
 }
 

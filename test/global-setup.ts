@@ -20,14 +20,13 @@ export default async function setup() {
   writeFileSync(bundlePath, code);
   process.env.DISPATCH_TEST_WORKFLOW_BUNDLE = bundlePath;
 
-  process.env.DISPATCH_TEST_PYTHON_BASE = execFileSync(
-    join(ROOT, 'test/fixtures/base-image.sh'),
-    ['python3', REGISTRY],
-    {
+  const fixture = (language: string) =>
+    execFileSync(join(ROOT, 'test/fixtures/base-image.sh'), [language, REGISTRY], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  ).trim();
+    }).trim();
+  process.env.DISPATCH_TEST_PYTHON_BASE = fixture('python3');
+  process.env.DISPATCH_TEST_NODE_BASE = fixture('nodejs');
 }
 
 const noop = () => undefined;

@@ -10,3 +10,5 @@ export const ROOT = new URL('../..', import.meta.url).pathname;
 export const workflowBundlePath = () => process.env.DISPATCH_TEST_WORKFLOW_BUNDLE ?? '';
 /** Set by test/global-setup.ts: the python3 fixture base image in the local registry. */
 export const pythonFixture = () => process.env.DISPATCH_TEST_PYTHON_BASE ?? '';
+/** Set by test/global-setup.ts: the nodejs fixture base image in the local registry. */
+export const nodeFixture = () => process.env.DISPATCH_TEST_NODE_BASE ?? '';

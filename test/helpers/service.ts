@@ -6,13 +6,18 @@ import { loadConfig } from '../../config.js';
 import { createWorker } from '../../activities/worker.js';
 import { connectDb } from '../../db/client.js';
 import { createLogger } from '../../logger.js';
-import type { PullPolicy } from '../../workflows/jobs.js';
+import type { BuildPolicy, PullPolicy } from '../../workflows/jobs.js';
 import { workflowBundlePath } from './env.js';
 
 // Worker state changes at INFO drown the test output; warnings and errors still show.
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-export type TestServiceOptions = { temporalAddress?: string; pullPolicy?: PullPolicy; worker?: boolean };
+export type TestServiceOptions = {
+  temporalAddress?: string;
+  pullPolicy?: PullPolicy;
+  buildPolicy?: BuildPolicy;
+  worker?: boolean;
+};
 
 /** Quick retries and a short heartbeat timeout, so failures and crashes show within seconds in tests. */
 export const FAST_PULL_POLICY: PullPolicy = {
@@ -20,6 +25,13 @@ export const FAST_PULL_POLICY: PullPolicy = {
   maximumIntervalMs: 1_000,
   maximumAttempts: 3,
   heartbeatTimeoutMs: 3_000,
+};
+
+/** A dead worker is noticed within seconds; builds get the time real package installs need. */
+export const FAST_BUILD_POLICY: BuildPolicy = {
+  buildTimeoutMs: 10 * 60_000,
+  heartbeatTimeoutMs: 3_000,
+  baseImageWaitMs: 2 * 60_000,
 };
 
 /**
@@ -34,7 +46,12 @@ export async function startTestService(options: TestServiceOptions = {}) {
   const database = connectDb(config.DATABASE_URL, 4);
   const connection = await Connection.connect({ address: temporalAddress });
   const temporal = new Client({ connection });
-  const starter = { client: temporal, taskQueue, pullPolicy: options.pullPolicy ?? FAST_PULL_POLICY };
+  const starter = {
+    client: temporal,
+    taskQueue,
+    pullPolicy: options.pullPolicy ?? FAST_PULL_POLICY,
+    buildPolicy: options.buildPolicy ?? FAST_BUILD_POLICY,
+  };
   const logger = createLogger('test-api', 'error');
   const app = createApp({ config, database, temporal, starter, logger });
 

@@ -22,14 +22,21 @@ export async function eventually<T>(
 
 type Settled = { status: string; reason: string[]; digest?: string | null; [field: string]: unknown };
 
-/** Waits until a base image reaches READY or ERROR and answers it. */
-export function settledBaseImage(service: TestService, name: string, timeoutMs?: number): Promise<Settled> {
+/** Waits until a resource reaches READY or ERROR and answers it. */
+function settled(service: TestService, kind: 'baseimage' | 'image', name: string, timeoutMs?: number): Promise<Settled> {
   return eventually(
-    `base image ${name} to be READY or ERROR`,
+    `${kind} ${name} to be READY or ERROR`,
     async () => {
-      const { status, body } = await service.call('GET', `/v1/baseimage/${name}`);
+      const { status, body } = await service.call('GET', `/v1/${kind}/${name}`);
       return status === 200 && ['READY', 'ERROR'].includes(body.status) ? (body as Settled) : undefined;
     },
     timeoutMs,
   );
 }
+
+export const settledBaseImage = (service: TestService, name: string, timeoutMs?: number) =>
+  settled(service, 'baseimage', name, timeoutMs);
+
+/** Image builds install real packages from the real registries: allow them minutes. */
+export const settledImage = (service: TestService, name: string, timeoutMs = 170_000) =>
+  settled(service, 'image', name, timeoutMs);

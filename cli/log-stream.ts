@@ -1,0 +1,52 @@
+// Copying a build log to stdout as it arrives. Bytes go through untouched (no decoding, so a UTF-8 character split
+// across chunks survives), and stdout's backpressure is respected so a slow pager does not make the CLI buffer it all.
+import { describeCause, type DispatchClient } from './client.js';
+import { CliError } from './resource-commands.js';
+
+/** The part of a Writable (process.stdout) the copy needs; tests pass a collector. */
+export type Sink = { write(chunk: Uint8Array): boolean; once(event: 'drain', listener: () => void): unknown };
+
+export type CopyOptions = {
+  /**
+   * The path names one build, so a stream that breaks off can be fetched again. Node's fetch gives up on a body
+   * that stays silent for five minutes (pip compiling a wheel can), and the API may restart during a long build.
+   */
+  resumable?: boolean;
+  /** Consecutive breaks without new output before giving up. */
+  maxResumes?: number;
+  retryDelayMs?: number;
+};
+
+/**
+ * Writes the text at `path` to `sink` and answers the number of bytes written. A resumed stream starts again from
+ * the beginning, so the bytes already written are skipped: a build's log only ever grows.
+ */
+export async function copyLog(
+  client: Pick<DispatchClient, 'stream' | 'server'>,
+  path: string,
+  sink: Sink,
+  { resumable = false, maxResumes = 5, retryDelayMs = 1_000 }: CopyOptions = {},
+): Promise<number> {
+  let written = 0;
+  let breaks = 0;
+  for (;;) {
+    const body = await client.stream(path);
+    let received = 0;
+    try {
+      for await (const chunk of body) {
+        const fresh = chunk.subarray(Math.min(chunk.length, Math.max(0, written - received)));
+        received += chunk.length;
+        if (!fresh.length) continue;
+        written += fresh.length;
+        breaks = 0;
+        if (!sink.write(fresh)) await new Promise<void>((resolve) => sink.once('drain', () => resolve()));
+      }
+      return written;
+    } catch (err) {
+      if (!resumable || ++breaks > maxResumes) {
+        throw new CliError(`the log stream from ${client.server} broke off: ${describeCause(err)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
+    }
+  }
+}

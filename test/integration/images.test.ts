@@ -1,0 +1,127 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeFixture, pythonFixture } from '../helpers/env.js';
+import { startTestService, type TestService } from '../helpers/service.js';
+import { settledBaseImage, settledImage } from '../helpers/wait.js';
+
+type Package = { ecosystem: string; name: string; version: string };
+
+// The seed's "Adding an Image" walkthrough against real Docker, registry, Postgres, Temporal, PyPI and npm.
+describe('images', () => {
+  let service: TestService;
+  beforeAll(async () => {
+    service = await startTestService();
+    await service.call('POST', '/v1/baseimage', { name: 'py', dockerUrl: pythonFixture(), language: 'python3' });
+    await service.call('POST', '/v1/baseimage', { name: 'node', dockerUrl: nodeFixture(), language: 'nodejs' });
+  });
+  afterAll(() => service.close());
+
+  const catalogOf = async (name: string) =>
+    (await service.call('GET', `/v1/image/${name}/catalog`)).body.packages as Package[];
+
+  it('builds a Python image on its base digest, pushes it and catalogs what is installed', async () => {
+    const created = await service.call('POST', '/v1/image', {
+      name: 'my-six',
+      baseImageName: 'py',
+      runtimeDependencies: { manifest: 'six==1.16.0\n' },
+      systemDependencies: { packages: [{ name: 'jq' }] },
+      tags: [{ key: 'role', value: 'docs' }],
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ kind: 'Image', language: 'python3', status: 'INITIALIZED', dockerUrl: null });
+
+    const image = await settledImage(service, 'my-six');
+    expect(image.reason).toEqual([]);
+    expect(image.status).toBe('READY');
+    expect(image.dockerUrl).toMatch(/^127\.0\.0\.1:5000\/dispatch\//);
+    expect(image.digest).toMatch(/^sha256:/);
+    // Pushed: the registry serves the manifest under the recorded digest.
+    const repository = String(image.dockerUrl).replace('127.0.0.1:5000/', '').split(':')[0];
+    const manifest = await fetch(`http://127.0.0.1:5000/v2/${repository}/manifests/${image.digest}`, {
+      method: 'HEAD',
+      headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' },
+    });
+    expect(manifest.status).toBe(200);
+
+    const packages = await catalogOf('my-six');
+    expect(packages).toContainEqual({ ecosystem: 'pypi', name: 'six', version: '1.16.0' });
+    expect(packages).toContainEqual(expect.objectContaining({ ecosystem: 'deb', name: 'jq' }));
+    expect(packages).toContainEqual(expect.objectContaining({ ecosystem: 'deb', name: 'python3' }));
+
+    const base = await settledBaseImage(service, 'py');
+    const builds = (await service.call('GET', '/v1/image/my-six/builds')).body;
+    expect(builds).toHaveLength(1);
+    expect(builds[0]).toMatchObject({ outcome: 'SUCCEEDED', trigger: 'create', digest: image.digest });
+    expect(builds[0].inputs).toMatchObject({ baseImage: 'py', baseDigest: base.digest, template: 'default' });
+    expect(builds[0].durationMs).toBeGreaterThan(0);
+
+    const log = await service.app.request('/v1/image/my-six/logs', { headers: { 'X-Dispatch-Org': service.org } });
+    const text = await log.text();
+    expect(text).toContain('==> dispatch: installing system packages with apt-get');
+    expect(text).toContain('==> dispatch: installing runtime dependencies with pip');
+  });
+
+  it('builds a Node image from package.json with npm', async () => {
+    const manifest = JSON.stringify({ name: 'fn', version: '1.0.0', dependencies: { 'is-number': '7.0.0' } });
+    await service.call('POST', '/v1/image', { name: 'my-node', baseImageName: 'node', runtimeDependencies: { manifest } });
+    const image = await settledImage(service, 'my-node');
+    expect(image.reason).toEqual([]);
+    expect(image.status).toBe('READY');
+    expect(await catalogOf('my-node')).toContainEqual({ ecosystem: 'npm', name: 'is-number', version: '7.0.0' });
+    // The function runtime finds the dependency through NODE_PATH.
+    const resolved = execFileSync(
+      'docker',
+      ['run', '--rm', '--network', 'none', String(image.dockerUrl), 'node', '-e', 'console.log(require("is-number")(5))'],
+      { encoding: 'utf8' },
+    );
+    expect(resolved.trim()).toBe('true');
+  });
+
+  it('is ERROR with a reason naming the failing step and the missing pip package', async () => {
+    await service.call('POST', '/v1/image', {
+      name: 'broken',
+      baseImageName: 'py',
+      runtimeDependencies: { manifest: 'no-such-package-dispatch-xyz==1.0\n' },
+    });
+    const image = await settledImage(service, 'broken');
+    expect(image.status).toBe('ERROR');
+    expect(image.reason[0]).toMatch(/^build failed while installing runtime dependencies with pip/);
+    expect(image.reason[1]).toContain('No matching distribution found for no-such-package-dispatch-xyz==1.0');
+    const [build] = (await service.call('GET', '/v1/image/broken/builds')).body;
+    expect(build).toMatchObject({ outcome: 'FAILED' });
+    expect((await service.call('GET', '/v1/image/broken/catalog')).status).toBe(404);
+  });
+
+  it('is ERROR when its base image is in ERROR, saying so', async () => {
+    await service.call('POST', '/v1/baseimage', {
+      name: 'gone',
+      dockerUrl: '127.0.0.1:5000/dispatch-test/gone:1',
+      language: 'python3',
+    });
+    await service.call('POST', '/v1/image', { name: 'orphan', baseImageName: 'gone' });
+    const image = await settledImage(service, 'orphan');
+    expect(image.status).toBe('ERROR');
+    expect(image.reason[0]).toMatch(/^base image gone is in ERROR: error when pulling image/);
+  });
+
+  it('a PUT during a build supersedes it: one build at a time, the newest spec wins', async () => {
+    await service.call('POST', '/v1/image', {
+      name: 'changing',
+      baseImageName: 'py',
+      runtimeDependencies: { manifest: 'six==1.15.0\n' },
+    });
+    const updated = await service.call('PUT', '/v1/image/changing', {
+      baseImageName: 'py',
+      runtimeDependencies: { manifest: 'six==1.16.0\n' },
+    });
+    expect(updated.body.status).toBe('UPDATING');
+    const image = await settledImage(service, 'changing');
+    expect(image.status).toBe('READY');
+    expect(await catalogOf('changing')).toContainEqual({ ecosystem: 'pypi', name: 'six', version: '1.16.0' });
+    const outcomes = ((await service.call('GET', '/v1/image/changing/builds')).body as { outcome: string }[]).map(
+      (b) => b.outcome,
+    );
+    expect(outcomes.filter((o) => o === 'RUNNING')).toEqual([]);
+    expect(outcomes.filter((o) => o === 'SUCCEEDED')).toHaveLength(1);
+  });
+});
