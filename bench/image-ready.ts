@@ -175,10 +175,13 @@ try {
   // Untimed: the layers before the manifest (system packages, none here) are built once, so neither side pays them.
   const warmup = `${config.IMAGE_REGISTRY}/dispatch-bench/image-warmup-${randomUUID().slice(0, 8)}:1`;
   const dir = await mkdtemp(join(tmpdir(), 'bench-image-'));
-  const context = await prepareDefaultContext(dir, baseRef, spec(''), trust);
-  await docker('build', '--rm', '--force-rm', '-t', warmup, ...buildArgs(context.buildargs), dir);
-  await rm(dir, { recursive: true, force: true });
-  await docker('rmi', warmup);
+  try {
+    const context = await prepareDefaultContext(dir, baseRef, spec(''), trust);
+    await docker('build', '--rm', '--force-rm', '-t', warmup, ...buildArgs(context.buildargs), dir);
+    await docker('rmi', warmup);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 
   for (let round = 0; round < rounds; round++) {
     const tag = `${config.IMAGE_REGISTRY}/dispatch-bench/image-${randomUUID().slice(0, 8)}:${round}`;

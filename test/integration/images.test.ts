@@ -1,10 +1,14 @@
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeFixture, pythonFixture } from '../helpers/env.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { settledBaseImage, settledImage } from '../helpers/wait.js';
 
 type Package = { ecosystem: string; name: string; version: string };
+
+// A line unique to this run, so the dependency install really runs instead of coming from Docker's layer cache.
+const fresh = `# test run ${randomUUID()}\n`;
 
 // The seed's "Adding an Image" walkthrough against real Docker, registry, Postgres, Temporal, PyPI and npm.
 describe('images', () => {
@@ -23,7 +27,7 @@ describe('images', () => {
     const created = await service.call('POST', '/v1/image', {
       name: 'my-six',
       baseImageName: 'py',
-      runtimeDependencies: { manifest: 'six==1.16.0\n' },
+      runtimeDependencies: { manifest: `${fresh}six==1.16.0\n` },
       systemDependencies: { packages: [{ name: 'jq' }] },
       tags: [{ key: 'role', value: 'docs' }],
     });
@@ -57,13 +61,23 @@ describe('images', () => {
 
     const log = await service.app.request('/v1/image/my-six/logs', { headers: { 'X-Dispatch-Org': service.org } });
     const text = await log.text();
-    expect(text).toContain('==> dispatch: installing system packages with apt-get');
     expect(text).toContain('==> dispatch: installing runtime dependencies with pip');
+    expect(text).toContain('Successfully installed six-1.16.0');
+    expect(text).toContain(`==> dispatch: pushed ${image.dockerUrl}@${image.digest}`);
   });
 
   it('builds a Node image from package.json with npm', async () => {
-    const manifest = JSON.stringify({ name: 'fn', version: '1.0.0', dependencies: { 'is-number': '7.0.0' } });
-    await service.call('POST', '/v1/image', { name: 'my-node', baseImageName: 'node', runtimeDependencies: { manifest } });
+    const manifest = JSON.stringify({
+      name: 'fn',
+      version: '1.0.0',
+      description: fresh,
+      dependencies: { 'is-number': '7.0.0' },
+    });
+    await service.call('POST', '/v1/image', {
+      name: 'my-node',
+      baseImageName: 'node',
+      runtimeDependencies: { manifest },
+    });
     const image = await settledImage(service, 'my-node');
     expect(image.reason).toEqual([]);
     expect(image.status).toBe('READY');
@@ -71,7 +85,16 @@ describe('images', () => {
     // The function runtime finds the dependency through NODE_PATH.
     const resolved = execFileSync(
       'docker',
-      ['run', '--rm', '--network', 'none', String(image.dockerUrl), 'node', '-e', 'console.log(require("is-number")(5))'],
+      [
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        String(image.dockerUrl),
+        'node',
+        '-e',
+        'console.log(require("is-number")(5))',
+      ],
       { encoding: 'utf8' },
     );
     expect(resolved.trim()).toBe('true');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildColumns, catalogColumns, formatDuration, type Build } from '../../cli/build-commands.js';
 import { imageKind, type Image } from '../../cli/image-commands.js';
-import { formatDate, renderTable } from '../../cli/table.js';
+import { formatDate, pad, renderTable } from '../../cli/table.js';
 import type { Column } from '../../cli/output.js';
 
 const rowsOf = <R>(columns: readonly Column<R>[], items: R[]) =>
@@ -30,12 +30,13 @@ const image = (over: Partial<Image>): Image => ({
 
 describe('image table', () => {
   it('has the seed columns, with BASEIMAGE, and an empty URL until the first build', () => {
+    // The date is in the machine's zone, whose name sets the width of the last column.
     const date = formatDate(0);
     const built = image({ name: 'py', dockerUrl: '127.0.0.1:5000/dispatch/py:1', status: 'READY' });
     expect(rowsOf(imageKind.columns, [image({}), built]).split('\n')).toEqual([
-      `    NAME   |             URL             |  BASEIMAGE   |  STATUS  | ${' '.repeat(7)}CREATED DATE`,
-      '-'.repeat(12 + 29 + 14 + 10 + date.length + 2),
-      `  my-image |                             | python3-base | CREATING | ${date}`,
+      `    NAME   |             URL              |  BASEIMAGE   |  STATUS  | ${pad('CREATED DATE', date.length, 'center')}`.trimEnd(),
+      '-'.repeat(10 + 30 + 14 + 10 + date.length + 2),
+      `  my-image |                              | python3-base | CREATING | ${date}`,
       `  py       | 127.0.0.1:5000/dispatch/py:1 | python3-base | READY    | ${date}`,
       '',
     ]);
@@ -74,10 +75,10 @@ describe('build and catalog tables', () => {
       { ecosystem: 'pypi', name: 'six', version: '1.16.0' },
     ]);
     expect(table.split('\n')).toEqual([
-      ' ECOSYSTEM | NAME | VERSION',
-      '---------------------------',
-      '  deb      | jq   | 1.6-2.1',
-      '  pypi     | six  | 1.16.0',
+      '  ECOSYSTEM | NAME | VERSION',
+      '--------------------------',
+      '  deb       | jq   | 1.6-2.1',
+      '  pypi      | six  | 1.16.0',
       '',
     ]);
   });
