@@ -1,12 +1,16 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT, workflowBundlePath } from '../helpers/env.js';
+import { pythonFixture, ROOT, workflowBundlePath } from '../helpers/env.js';
+import { dockerBridgeGateway, startHeldWheelServer } from '../helpers/held-wheel-server.js';
+import { docker } from '../helpers/registry-images.js';
 import { startGatedProxy } from '../helpers/gated-proxy.js';
 import { pushUniqueImage } from '../helpers/registry-images.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { startOwnTemporal } from '../helpers/temporal-server.js';
-import { eventually, settledBaseImage } from '../helpers/wait.js';
+import { eventually, settledBaseImage, settledImage } from '../helpers/wait.js';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 
 // A pull is held open by a gated proxy in front of the registry, a process dies, and the base image still ends READY.
 describe('crash recovery', () => {
@@ -85,5 +89,52 @@ describe('crash recovery', () => {
 
     const settled = await settledBaseImage(service, 'durable');
     expect(settled.status).toBe('READY');
+  });
+
+  it('a worker killed with SIGKILL during the dependency install is replaced and the image ends READY, built and catalogued once', async () => {
+    const service = await startTestService({ worker: false });
+    cleanups.push(() => service.close());
+    const wheel = await startHeldWheelServer(dockerBridgeGateway());
+    cleanups.push(() => wheel.close());
+    const containersBefore = new Set((await docker.listContainers({ all: true })).map((c) => c.Id));
+
+    const first = await forkWorker(service);
+    await service.call('POST', '/v1/baseimage', { name: 'py', dockerUrl: pythonFixture(), language: 'python3' });
+    const manifest = `# test run ${randomUUID()}\n${wheel.requirement}\n`;
+    await service.call('POST', '/v1/image', { name: 'sturdy', baseImageName: 'py', runtimeDependencies: { manifest } });
+    await wheel.requested(); // pip is downloading: the build is in the middle of the dependency install
+    first.kill('SIGKILL');
+    await once(first, 'exit');
+
+    await forkWorker(service);
+    const handle = service.temporal.workflow.getHandle(`image/${service.org}/sturdy`);
+    await eventually('the build to be retried after the heartbeat timeout', async () => {
+      const pending = (await handle.describe()).raw.pendingActivities?.find(
+        (a) => a.activityType?.name === 'buildAndPush',
+      );
+      return (pending?.attempt ?? 0) >= 2 ? true : undefined;
+    });
+    wheel.openGate();
+
+    const image = await settledImage(service, 'sturdy');
+    expect(image.reason).toEqual([]);
+    expect(image.status).toBe('READY');
+    const builds = (await service.call('GET', '/v1/image/sturdy/builds')).body;
+    expect(builds).toHaveLength(1);
+    expect(builds[0].outcome).toBe('SUCCEEDED');
+    const catalog = (await service.call('GET', '/v1/image/sturdy/catalog')).body.packages;
+    expect(catalog).toContainEqual({ ecosystem: 'pypi', name: 'dispatch_crash_probe', version: '1.0' });
+    const catalogs = await service.database.db.execute(
+      sql`select count(distinct c.build_id)::int as n from catalog_packages c join builds b on b.id = c.build_id where b.image_id = ${image.id}`,
+    );
+    expect(catalogs.rows[0]).toEqual({ n: 1 });
+    await eventually(
+      'the killed build to leave no containers behind',
+      async () => {
+        const leftovers = (await docker.listContainers({ all: true })).filter((c) => !containersBefore.has(c.Id));
+        return leftovers.length === 0 ? true : undefined;
+      },
+      30_000,
+    );
   });
 });

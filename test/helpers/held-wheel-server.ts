@@ -1,0 +1,71 @@
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// A minimal pure-Python wheel, written by the host's python3 (zipfile), so no package index is needed.
+const MAKE_WHEEL = `
+import sys, zipfile
+name, version, out = sys.argv[1:4]
+dist = f"{name}-{version}.dist-info"
+with zipfile.ZipFile(out, "w") as wheel:
+    wheel.writestr(f"{name}/__init__.py", "PROBE = True\\n")
+    wheel.writestr(f"{dist}/METADATA", f"Metadata-Version: 2.1\\nName: {name}\\nVersion: {version}\\n")
+    wheel.writestr(f"{dist}/WHEEL", "Wheel-Version: 1.0\\nGenerator: dispatch-test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n")
+    wheel.writestr(f"{dist}/RECORD", "")
+`;
+
+/**
+ * Serves one wheel to builds (on the Docker bridge gateway, which build containers reach) and holds every download
+ * until the gate opens: a build's dependency install stays in progress for as long as the test wants.
+ */
+export async function startHeldWheelServer(host: string, name = 'dispatch_crash_probe', version = '1.0') {
+  const file = `${name}-${version}-py3-none-any.whl`;
+  const path = join(mkdtempSync(join(tmpdir(), 'wheel-')), file);
+  execFileSync('python3', ['-c', MAKE_WHEEL, name, version, path]);
+  const wheel = readFileSync(path);
+  let open = false;
+  const held: http.ServerResponse[] = [];
+  const waiters: Array<() => void> = [];
+  const send = (response: http.ServerResponse) =>
+    response.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(wheel);
+
+  let requests = 0;
+  const server = http.createServer((_request, response) => {
+    requests++;
+    waiters.splice(0).forEach((notify) => notify());
+    if (open) send(response);
+    else held.push(response);
+  });
+  server.listen(0, host);
+  await once(server, 'listening');
+  const url = `http://${host}:${(server.address() as AddressInfo).port}/${file}`;
+
+  return {
+    /** A requirements.txt line that installs the wheel from this server. */
+    requirement: `${name.replace(/_/g, '-')} @ ${url}`,
+    async requested(): Promise<void> {
+      if (requests > 0) return;
+      await new Promise<void>((resolve) => waiters.push(resolve));
+    },
+    openGate() {
+      open = true;
+      held.splice(0).forEach(send);
+    },
+    async close() {
+      held.splice(0).forEach((r) => r.destroy());
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+/** The address containers on Docker's default bridge reach the host at. */
+export function dockerBridgeGateway(): string {
+  return execFileSync('docker', ['network', 'inspect', 'bridge', '--format', '{{(index .IPAM.Config 0).Gateway}}'], {
+    encoding: 'utf8',
+  }).trim();
+}

@@ -1,0 +1,173 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pythonFixture, ROOT } from '../helpers/env.js';
+import { startTestService, type TestService } from '../helpers/service.js';
+import { eventually, settledBaseImage } from '../helpers/wait.js';
+
+// The image commands as users run them: `node cli/bin.js` in a child process against the real service (served on a
+// random port), which builds with real Docker, the local registry, PyPI and the Debian mirrors.
+let service: TestService;
+let server: ServerType;
+let apiUrl: string;
+let dir: string;
+
+type Run = { code: number; stdout: string; stderr: string };
+
+function dispatch(...args: string[]): Promise<Run> {
+  const env = { ...process.env, DISPATCH_API_URL: apiUrl, DISPATCH_ORGANIZATION: service.org };
+  return new Promise((resolve) => {
+    execFile('node', ['cli/bin.js', ...args], { cwd: ROOT, env, timeout: 170_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The body rows of a CLI table, each as its trimmed cells. */
+const tableRows = (stdout: string) =>
+  stdout
+    .trimEnd()
+    .split('\n')
+    .slice(2)
+    .map((line) => line.split('|').map((cell) => cell.trim()));
+
+const base = 'cli-py';
+const name = 'cli-six';
+
+beforeAll(async () => {
+  service = await startTestService();
+  server = serve({ fetch: service.app.fetch, hostname: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
+  apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  await service.call('POST', '/v1/baseimage', { name: base, dockerUrl: pythonFixture(), language: 'python3' });
+  expect((await settledBaseImage(service, base)).status).toBe('READY');
+
+  dir = await mkdtemp(join(tmpdir(), 'cli-images-'));
+  // A line unique to the run, so pip really runs (and logs) instead of Docker reusing a cached layer.
+  await writeFile(join(dir, 'req.txt'), `# run ${randomUUID()}\nsix==1.16.0\n`);
+  await writeFile(join(dir, 'sys.json'), JSON.stringify({ packages: [{ name: 'jq' }] }));
+  await writeFile(join(dir, 'broken.txt'), `# run ${randomUUID()}\nno-such-package-dispatch-xyz==1.0\n`);
+  await writeFile(join(dir, 'bad.yaml'), 'packages:\n  - name: curl\n    versoin: "1"\n');
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await service?.close();
+});
+
+describe('dispatch CLI, images', () => {
+  it('creates an image from dependency files and --wait follows the build to READY', async () => {
+    const run = await dispatch(
+      'create',
+      'image',
+      name,
+      base,
+      '--runtime-deps',
+      join(dir, 'req.txt'),
+      '--system-deps',
+      join(dir, 'sys.json'),
+      '--wait',
+    );
+    expect(run.stderr).toContain(`image ${name}: READY`);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Created image: ${name}`);
+  });
+
+  it('shows it with the BASEIMAGE column, and as JSON', async () => {
+    const run = await dispatch('get', 'image', name);
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')[0]).toMatch(/^ +NAME +\| +URL +\| +BASEIMAGE +\| +STATUS +\| +CREATED DATE$/);
+    const [row, ...rest] = tableRows(run.stdout);
+    expect(row).toEqual([name, expect.stringMatching(/^127\.0\.0\.1:5000\//), base, 'READY', expect.any(String)]);
+    expect(rest).toEqual([]);
+
+    const json = await dispatch('get', 'images', '--json');
+    expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ kind: 'Image', name, baseImageName: base })]);
+  });
+
+  it('lists what the build installed, and the build itself', async () => {
+    const catalog = await dispatch('get', 'catalog', name);
+    expect(catalog.code).toBe(0);
+    expect(catalog.stdout.split('\n')[0]).toMatch(/^ +ECOSYSTEM +\| +NAME +\| +VERSION$/);
+    const packages = tableRows(catalog.stdout);
+    expect(packages).toContainEqual(['pypi', 'six', '1.16.0']);
+    expect(packages).toContainEqual(['deb', 'jq', expect.any(String)]);
+
+    const builds = await dispatch('get', 'builds', name);
+    expect(builds.code).toBe(0);
+    expect(builds.stdout.split('\n')[0]).toMatch(/^ +ID +\| TRIGGER \| +OUTCOME +\| DURATION \| +STARTED$/);
+    expect(tableRows(builds.stdout)).toEqual([
+      [
+        expect.stringMatching(/^[0-9a-f-]{36}$/),
+        'create',
+        'SUCCEEDED',
+        expect.stringMatching(/^\d+\.\ds$/),
+        expect.any(String),
+      ],
+    ]);
+  });
+
+  it('prints the build log, of the latest build or of one named build', async () => {
+    const latest = await dispatch('logs', 'image', name);
+    expect(latest.code).toBe(0);
+    expect(latest.stdout).toContain('==> dispatch: installing runtime dependencies with pip');
+
+    const [build] = (await service.call('GET', `/v1/image/${name}/builds`)).body;
+    const one = await dispatch('logs', 'image', name, '--build', build.id, '--follow');
+    expect(one.code).toBe(0);
+    expect(one.stdout).toBe(latest.stdout);
+  });
+
+  it('refuses an unknown base image with the API status', async () => {
+    const run = await dispatch('create', 'image', 'cli-orphan', 'no-such-base');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('[Code: 400]');
+  });
+
+  it('names the dependency file it could not read or parse', async () => {
+    const missing = await dispatch('create', 'image', 'cli-x', base, '--runtime-deps', join(dir, 'missing.txt'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('failed to read runtime dependencies file');
+
+    const bad = await dispatch('create', 'image', 'cli-x', base, '--system-deps', join(dir, 'bad.yaml'));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('failed to parse system dependencies file: unknown field "versoin"');
+  });
+
+  it('--wait exits 1 with the reason and the last build output; logs -f follows the failing build', async () => {
+    const broken = 'cli-broken';
+    const waiting = dispatch('create', 'image', broken, base, '--runtime-deps', join(dir, 'broken.txt'), '--wait');
+    // Follow the build from while it runs: the command returns when the build ends.
+    await eventually('a build of cli-broken', async () => {
+      const { body } = await service.call('GET', `/v1/image/${broken}/builds`);
+      return Array.isArray(body) && body.length ? body : undefined;
+    });
+    const followed = await dispatch('logs', 'image', broken, '-f');
+    expect(followed.code).toBe(0);
+    expect(followed.stdout).toContain('No matching distribution found for no-such-package-dispatch-xyz==1.0');
+
+    const run = await waiting;
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`image ${broken}: ERROR`);
+    expect(run.stderr).toMatch(/image cli-broken is in ERROR: build failed while installing runtime dependencies/);
+    // reason[1], the last lines of the build output, on lines of their own.
+    expect(run.stderr).toMatch(/\n.*No matching distribution found for no-such-package-dispatch-xyz==1\.0/);
+  });
+
+  it('deletes it, after which it is gone', async () => {
+    const deleted = await dispatch('delete', 'image', name);
+    expect(deleted.code).toBe(0);
+    expect(deleted.stdout.trim()).toBe(`Deleted image: ${name}`);
+
+    const after = await dispatch('get', 'image', name);
+    expect(after.code).toBe(1);
+    expect(after.stderr.trim()).toBe(`[Code: 404] image ${name} not found`);
+  });
+});
