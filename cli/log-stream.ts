@@ -3,6 +3,8 @@
 import { describeCause, type DispatchClient } from './client.js';
 import { CliError } from './resource-commands.js';
 
+const NEWLINE = 0x0a;
+
 /** The part of a Writable (process.stdout) the copy needs; tests pass a collector. */
 export type Sink = { write(chunk: Uint8Array): boolean; once(event: 'drain', listener: () => void): unknown };
 
@@ -18,7 +20,7 @@ export type CopyOptions = {
 };
 
 /**
- * Writes the text at `path` to `sink` and answers the number of bytes written. A resumed stream starts again from
+ * Writes the text at `path` to `sink` and answers the number of bytes of it written. A resumed stream starts again from
  * the beginning, so the bytes already written are skipped: a build's log only ever grows.
  */
 export async function copyLog(
@@ -29,6 +31,7 @@ export async function copyLog(
 ): Promise<number> {
   let written = 0;
   let breaks = 0;
+  let lastByte: number | undefined;
   for (;;) {
     const body = await client.stream(path);
     let received = 0;
@@ -39,8 +42,11 @@ export async function copyLog(
         if (!fresh.length) continue;
         written += fresh.length;
         breaks = 0;
+        lastByte = fresh[fresh.length - 1];
         if (!sink.write(fresh)) await new Promise<void>((resolve) => sink.once('drain', () => resolve()));
       }
+      // A log whose last line was cut off still ends its line, so the shell prompt does not start after it.
+      if (lastByte !== undefined && lastByte !== NEWLINE) sink.write(Uint8Array.of(NEWLINE));
       return written;
     } catch (err) {
       if (!resumable || ++breaks > maxResumes) {

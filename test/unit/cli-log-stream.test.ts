@@ -50,6 +50,13 @@ describe('copyLog', () => {
     expect(out.text()).toBe('step 1\nstep 2\n');
   });
 
+  it('ends a log whose last line was cut off with a newline', async () => {
+    const { client: fake } = client(body(['step 1\n', 'Removing intermediate container']));
+    const out = collector();
+    await copyLog(fake, '/logs', out);
+    expect(out.text()).toBe('step 1\nRemoving intermediate container\n');
+  });
+
   it('resumes a broken build log without printing any byte twice', async () => {
     const { client: fake, paths } = client(body(['one\n', 'tw'], true), body(['one\ntwo\n', 'three\n']));
     const out = collector();
@@ -82,7 +89,7 @@ describe('copyLog', () => {
       once: (_event, listener) => setTimeout(listener, 1),
     };
     await copyLog(fake, '/logs', sink);
-    expect(written).toEqual(['a', 'b']);
+    expect(written).toEqual(['a', 'b', '\n']);
   });
 });
 
