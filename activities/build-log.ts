@@ -4,6 +4,8 @@ import type { Db } from '../db/client.js';
 const FLUSH_EVERY_MS = 500;
 const TAIL_LINES = 25;
 const STEP_MARKER = '==> dispatch: ';
+// Terminal colour codes (ESC [ ... m); built from a string because a literal ESC in a regex trips the linter.
+const ANSI_ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g');
 
 /**
  * Collects a build's output and writes it to Postgres in chunks (not one row per line, and never into workflow
@@ -41,8 +43,12 @@ export class BuildLog {
     if (this.tail.length > TAIL_LINES) this.tail.shift();
   }
 
+  /** The last lines of output, without the terminal colours and carriage returns tools like pip and apt emit. */
   lastLines(): string {
-    return [...this.tail, this.partial].filter((l) => l.trim()).join('\n');
+    return [...this.tail, this.partial]
+      .map((line) => line.replace(ANSI_ESCAPE, '').replace(/\r/g, ''))
+      .filter((line) => line.trim())
+      .join('\n');
   }
 
   flush(): Promise<void> {

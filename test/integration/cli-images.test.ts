@@ -14,12 +14,9 @@ import { eventually, settledBaseImage } from '../helpers/wait.js';
 // random port), which builds with real Docker, the local registry, PyPI and the Debian mirrors.
 let service: TestService;
 let server: ServerType;
-let apiUrl: string;
-let dir: string;
+let apiUrl: string, dir: string;
 
-type Run = { code: number; stdout: string; stderr: string };
-
-function dispatch(...args: string[]): Promise<Run> {
+function dispatch(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = { ...process.env, DISPATCH_API_URL: apiUrl, DISPATCH_ORGANIZATION: service.org };
   return new Promise((resolve) => {
     execFile('node', ['cli/bin.js', ...args], { cwd: ROOT, env, timeout: 170_000 }, (error, stdout, stderr) => {
@@ -29,16 +26,13 @@ function dispatch(...args: string[]): Promise<Run> {
   });
 }
 
-/** The body rows of a CLI table, each as its trimmed cells. */
-const tableRows = (stdout: string) =>
-  stdout
-    .trimEnd()
-    .split('\n')
-    .slice(2)
-    .map((line) => line.split('|').map((cell) => cell.trim()));
+/** The body rows of a CLI table (below the header and its rule), each as its trimmed cells. */
+function tableRows(out: string): string[][] {
+  const [, , ...rows] = out.trimEnd().split('\n');
+  return rows.map((row) => row.split('|').map((cell) => cell.trim()));
+}
 
-const base = 'cli-py';
-const name = 'cli-six';
+const [base, name, broken] = ['cli-py', 'cli-six', 'cli-broken'];
 
 beforeAll(async () => {
   service = await startTestService();
@@ -64,17 +58,8 @@ afterAll(async () => {
 
 describe('dispatch CLI, images', () => {
   it('creates an image from dependency files and --wait follows the build to READY', async () => {
-    const run = await dispatch(
-      'create',
-      'image',
-      name,
-      base,
-      '--runtime-deps',
-      join(dir, 'req.txt'),
-      '--system-deps',
-      join(dir, 'sys.json'),
-      '--wait',
-    );
+    const deps = ['--runtime-deps', join(dir, 'req.txt'), '--system-deps', join(dir, 'sys.json')];
+    const run = await dispatch('create', 'image', name, base, ...deps, '--wait');
     expect(run.stderr).toContain(`image ${name}: READY`);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`Created image: ${name}`);
@@ -103,15 +88,9 @@ describe('dispatch CLI, images', () => {
     const builds = await dispatch('get', 'builds', name);
     expect(builds.code).toBe(0);
     expect(builds.stdout.split('\n')[0]).toMatch(/^ +ID +\| TRIGGER \| +OUTCOME +\| DURATION \| +STARTED$/);
-    expect(tableRows(builds.stdout)).toEqual([
-      [
-        expect.stringMatching(/^[0-9a-f-]{36}$/),
-        'create',
-        'SUCCEEDED',
-        expect.stringMatching(/^\d+\.\ds$/),
-        expect.any(String),
-      ],
-    ]);
+    const [id, ...build] = tableRows(builds.stdout).flat();
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(build).toEqual(['create', 'SUCCEEDED', expect.stringMatching(/^\d+\.\ds$/), expect.any(String)]);
   });
 
   it('prints the build log, of the latest build or of one named build', async () => {
@@ -142,13 +121,10 @@ describe('dispatch CLI, images', () => {
   });
 
   it('--wait exits 1 with the reason and the last build output; logs -f follows the failing build', async () => {
-    const broken = 'cli-broken';
     const waiting = dispatch('create', 'image', broken, base, '--runtime-deps', join(dir, 'broken.txt'), '--wait');
     // Follow the build from while it runs: the command returns when the build ends.
-    await eventually('a build of cli-broken', async () => {
-      const { body } = await service.call('GET', `/v1/image/${broken}/builds`);
-      return Array.isArray(body) && body.length ? body : undefined;
-    });
+    const builds = `/v1/image/${broken}/builds`;
+    await eventually('its first build', async () => (await service.call('GET', builds)).body?.[0]);
     const followed = await dispatch('logs', 'image', broken, '-f');
     expect(followed.code).toBe(0);
     expect(followed.stdout).toContain('No matching distribution found for no-such-package-dispatch-xyz==1.0');
