@@ -16,6 +16,8 @@ const schema = z.object({
    * store by default, so a TLS-inspecting proxy trusted by the host is trusted by builds too. Empty: none added.
    */
   BUILD_CA_BUNDLE: z.string().default('/etc/ssl/certs/ca-certificates.crt'),
+  /** The time limit of one image build, push included. */
+  BUILD_TIMEOUT_MINUTES: z.coerce.number().positive().default(30),
   /** Credentials for pushing to IMAGE_REGISTRY; empty for an open registry. Never logged. */
   REGISTRY_USERNAME: z.string().default(''),
   REGISTRY_PASSWORD: z.string().default(''),

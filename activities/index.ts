@@ -6,23 +6,21 @@ import {
   type Generation,
   type StatusChange,
 } from '../db/base-images.js';
-import { finishBuild, startBuild, type BuildEnd, type BuildStart } from '../db/builds.js';
-import { setImageStatus, type ImageStatusChange } from '../db/images.js';
+import type { BuildEnd } from '../db/builds.js';
+import {
+  beginImageBuild,
+  completeImageBuild,
+  toBaseImageState,
+  type BaseImageState,
+  type ImageTarget,
+} from '../db/image-builds.js';
+import type { StoredStatus } from '../db/schema.js';
 import { buildAndPush, type BuildDeps, type BuildRequest } from './build-image.js';
 import { recordCatalog } from './catalog.js';
 import { daemonMessage } from './failures.js';
 import { pullAndResolve } from './pull-image.js';
 
 export type ActivityDeps = BuildDeps;
-
-/** What an image build needs to know about its base image. */
-export type BaseImageState = {
-  status: string;
-  reason: string[];
-  dockerUrl: string;
-  digest: string | null;
-  language: string;
-};
 
 /** Every activity the workflows call, over injected dependencies (tests pass real ones). */
 export const createActivities = (deps: ActivityDeps) => {
@@ -38,27 +36,15 @@ export const createActivities = (deps: ActivityDeps) => {
 
     async readBaseImage({ org, name }: { org: string; name: string }): Promise<BaseImageState | null> {
       const row = await findBaseImage(db, org, name);
-      return row
-        ? {
-            status: row.status,
-            reason: row.reason,
-            dockerUrl: row.dockerUrl,
-            digest: row.digest,
-            language: row.language,
-          }
-        : null;
+      return row ? toBaseImageState(row) : null;
     },
 
-    async setImageStatus(target: Generation, change: ImageStatusChange): Promise<boolean> {
-      return setImageStatus(db, target, change);
+    async beginImageBuild(input: { target: ImageTarget; status: StoredStatus; runId: string; trigger: string }) {
+      return beginImageBuild(db, input.target, input.status, { runId: input.runId, trigger: input.trigger });
     },
 
-    async startBuild(start: BuildStart): Promise<string> {
-      return startBuild(db, start);
-    },
-
-    async finishBuild({ buildId, end }: { buildId: string; end: BuildEnd }): Promise<void> {
-      await finishBuild(db, buildId, end);
+    async completeImageBuild(input: { target: ImageTarget; buildId: string; end: BuildEnd }): Promise<void> {
+      await completeImageBuild(db, input.target, input.buildId, input.end);
     },
 
     async buildAndPush(request: BuildRequest): Promise<{ dockerUrl: string; digest: string }> {

@@ -5,6 +5,7 @@ import { applyMigrations, connectDb } from '../db/client.js';
 import { createLogger } from '../logger.js';
 import { createApp } from './app.js';
 import { startReconciler } from './reconciler.js';
+import { DEFAULT_BUILD_POLICY } from '../workflows/jobs.js';
 
 const config = loadConfig();
 const logger = createLogger('api', config.LOG_LEVEL);
@@ -12,7 +13,8 @@ const database = connectDb(config.DATABASE_URL);
 await applyMigrations(database.pool);
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-const starter = { client: temporal, taskQueue: config.TASK_QUEUE };
+const buildPolicy = { ...DEFAULT_BUILD_POLICY, buildTimeoutMs: config.BUILD_TIMEOUT_MINUTES * 60_000 };
+const starter = { client: temporal, taskQueue: config.TASK_QUEUE, buildPolicy };
 
 const app = createApp({ config, database, temporal, starter, logger });
 const stopReconciler = startReconciler(database.db, starter, logger);

@@ -31,12 +31,16 @@ export async function setBuildInputs(db: Queryable, buildId: string, inputs: Bui
 }
 
 export type BuildEnd =
-  { outcome: 'SUCCEEDED'; dockerUrl: string; digest: string } | { outcome: 'FAILED'; error: string };
+  { outcome: 'SUCCEEDED'; dockerUrl: string; digest: string } | { outcome: 'FAILED'; reason: string[] };
 
 export async function finishBuild(db: Queryable, buildId: string, end: BuildEnd): Promise<void> {
+  const result =
+    end.outcome === 'SUCCEEDED'
+      ? { outcome: end.outcome, dockerUrl: end.dockerUrl, digest: end.digest }
+      : { outcome: end.outcome, error: end.reason.join('\n') };
   await db
     .update(builds)
-    .set({ ...end, finishedAt: sql`now()` })
+    .set({ ...result, finishedAt: sql`now()` })
     .where(and(eq(builds.id, buildId), eq(builds.outcome, 'RUNNING')));
 }
 

@@ -6,7 +6,8 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities, BaseImageState } from '../activities/index.js';
+import type { Activities } from '../activities/index.js';
+import type { BaseImageState } from '../db/image-builds.js';
 import { repositoryOf } from '../docker-reference.js';
 import { failureDetails, failureMessage } from './failure-message.js';
 import { DEFAULT_BUILD_POLICY, type ImageJob } from './jobs.js';
@@ -30,45 +31,38 @@ export async function imageWorkflow(job: ImageJob): Promise<void> {
     heartbeatTimeout: policy.heartbeatTimeoutMs,
     retry: { initialInterval: '2s', maximumInterval: '30s', maximumAttempts: 5 },
   });
-  const target = { id: job.id, generation: job.generation };
-  const inProgress = job.generation === 1 ? 'CREATING' : 'UPDATING';
-  if (!(await records.setImageStatus(target, { status: inProgress }))) return; // superseded or deleted meanwhile
-  upsertSearchAttributes([{ key: DISPATCH_STATUS, value: inProgress }]);
-  const buildId = await records.startBuild({
-    imageId: job.id,
-    runId: workflowInfo().runId,
-    generation: job.generation,
-    trigger: job.trigger,
-  });
+  const target = { id: job.id, org: job.org, generation: job.generation, baseImageName: job.baseImageName };
+  const status = job.generation === 1 ? 'CREATING' : 'UPDATING';
+  const runId = workflowInfo().runId;
+  const begun = await records.beginImageBuild({ target, status, runId, trigger: job.trigger });
+  if (!begun) return; // superseded or deleted meanwhile
+  upsertSearchAttributes([{ key: DISPATCH_STATUS, value: status }]);
+  const { buildId } = begun;
   try {
-    const base = await waitForBaseImage(job, policy.baseImageWaitMs);
+    const base = await waitForBaseImage(job, begun.base, policy.baseImageWaitMs);
     const baseRef = `${repositoryOf(base.dockerUrl)}@${base.digest}`;
-    const built = await heavy.buildAndPush({
-      buildId,
-      imageId: job.id,
-      baseImageName: job.baseImageName,
-      baseRef,
-      baseDigest: base.digest ?? '',
-    });
+    const request = { buildId, imageId: job.id, baseImageName: job.baseImageName, baseRef, baseDigest: base.digest };
+    const built = await heavy.buildAndPush(request);
     await heavy.recordCatalog({ buildId, dockerUrl: built.dockerUrl });
-    await records.finishBuild({ buildId, end: { outcome: 'SUCCEEDED', ...built } });
-    await records.setImageStatus(target, { status: 'READY', ...built, currentBuildId: buildId });
+    await records.completeImageBuild({ target, buildId, end: { outcome: 'SUCCEEDED', ...built } });
     upsertSearchAttributes([{ key: DISPATCH_STATUS, value: 'READY' }]);
   } catch (err) {
     if (isCancellation(err)) throw err;
     const reason = [failureMessage(err), ...failureDetails(err)];
-    await records.finishBuild({ buildId, end: { outcome: 'FAILED', error: reason.join('\n') } });
-    await records.setImageStatus(target, { status: 'ERROR', reason });
+    await records.completeImageBuild({ target, buildId, end: { outcome: 'FAILED', reason } });
     upsertSearchAttributes([{ key: DISPATCH_STATUS, value: 'ERROR' }]);
     throw ApplicationFailure.nonRetryable(`image ${job.name}: ${reason[0]}`, 'ImageError');
   }
 }
 
 /** Polls the base image until it is READY; ERROR, missing or too slow ends the build with a reason. */
-async function waitForBaseImage(job: ImageJob, maxWaitMs: number): Promise<BaseImageState & { digest: string }> {
+async function waitForBaseImage(
+  job: ImageJob,
+  first: BaseImageState | null,
+  maxWaitMs: number,
+): Promise<BaseImageState & { digest: string }> {
   const deadline = Date.now() + maxWaitMs; // workflow time: deterministic
-  for (;;) {
-    const base = await records.readBaseImage({ org: job.org, name: job.baseImageName });
+  for (let base = first; ; base = await records.readBaseImage({ org: job.org, name: job.baseImageName })) {
     if (!base) throw ApplicationFailure.nonRetryable(`base image ${job.baseImageName} not found`, 'BaseImageMissing');
     if (base.status === 'READY' && base.digest) return { ...base, digest: base.digest };
     if (base.status === 'ERROR') {

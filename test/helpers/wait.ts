@@ -23,7 +23,12 @@ export async function eventually<T>(
 type Settled = { status: string; reason: string[]; digest?: string | null; [field: string]: unknown };
 
 /** Waits until a resource reaches READY or ERROR and answers it. */
-function settled(service: TestService, kind: 'baseimage' | 'image', name: string, timeoutMs?: number): Promise<Settled> {
+function settled(
+  service: TestService,
+  kind: 'baseimage' | 'image',
+  name: string,
+  timeoutMs?: number,
+): Promise<Settled> {
   return eventually(
     `${kind} ${name} to be READY or ERROR`,
     async () => {
