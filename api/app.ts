@@ -1,8 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { baseImageRoutes } from './base-image-routes.js';
+import { bundleRoutes } from './bundle-routes.js';
 import { imageRoutes } from './image-routes.js';
-import { orgScope, type AppDeps, type AppEnv } from './context.js';
+import { tokenRoutes } from './token-routes.js';
+import { authenticate, type AppDeps, type AppEnv } from './context.js';
 import { ApiError, createErrorHandler } from './errors.js';
 
 /** The HTTP API: routes per resource under /v1, one error shape, health of every dependency. */
@@ -21,9 +23,11 @@ export function createApp(deps: AppDeps) {
     return c.json({ status: healthy ? 'ok' : 'degraded', postgres, temporal }, healthy ? 200 : 503);
   });
 
-  app.use('/v1/*', orgScope);
+  app.use('/v1/*', authenticate(deps));
   app.route('/v1/baseimage', baseImageRoutes(deps));
   app.route('/v1/image', imageRoutes(deps));
+  app.route('/v1/token', tokenRoutes(deps));
+  app.route('/v1/bundle', bundleRoutes(deps));
   app.all('/v1/*', () => {
     throw new ApiError(404, 'resource does not exist');
   });

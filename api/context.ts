@@ -2,10 +2,12 @@ import type { Client } from '@temporalio/client';
 import { createMiddleware } from 'hono/factory';
 import type { Config } from '../config.js';
 import type { DbHandle } from '../db/client.js';
+import type { Role } from '../db/schema.js';
+import { findPrincipal } from '../db/tokens.js';
 import type { Logger } from '../logger.js';
 import type { WorkflowStarter } from '../workflows/client.js';
 import { ApiError } from './errors.js';
-import { NAME_PATTERN, NAME_RULE } from './resource-schema.js';
+import { rolesAllowed } from './permissions.js';
 
 export type AppDeps = {
   config: Pick<Config, 'languages'>;
@@ -15,15 +17,34 @@ export type AppDeps = {
   logger: Logger;
 };
 
-export type AppEnv = { Variables: { org: string } };
+export type AppEnv = { Variables: { org: string; role: Role } };
 
 export const ORG_HEADER = 'X-Dispatch-Org';
-export const DEFAULT_ORG = 'default';
+const BEARER = /^Bearer\s+(\S+)$/i;
 
-/** Every resource lives in the org named by X-Dispatch-Org (default "default"). */
-export const orgScope = createMiddleware<AppEnv>(async (c, next) => {
-  const org = c.req.header(ORG_HEADER) ?? DEFAULT_ORG;
-  if (!NAME_PATTERN.test(org)) throw new ApiError(400, `header ${ORG_HEADER}: ${NAME_RULE}`);
-  c.set('org', org);
-  await next();
-});
+/**
+ * Every /v1 request carries a bearer token; the token names the org and the role. X-Dispatch-Org may repeat the
+ * org but never select another one, so no request reads or writes across orgs.
+ */
+export function authenticate({ database }: AppDeps) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const token = BEARER.exec(c.req.header('Authorization') ?? '')?.[1];
+    if (!token) throw new ApiError(401, 'missing bearer token: send the header Authorization: Bearer <token>');
+    const principal = await findPrincipal(database.db, token);
+    if (!principal) throw new ApiError(401, 'invalid bearer token');
+    const requested = c.req.header(ORG_HEADER);
+    if (requested && requested !== principal.org) {
+      throw new ApiError(403, `this token belongs to org ${principal.org}; it cannot act on org ${requested}`);
+    }
+    const allowed = rolesAllowed(c.req.method, c.req.path);
+    if (!allowed.includes(principal.role)) {
+      throw new ApiError(
+        403,
+        `role ${principal.role} may not ${c.req.method} ${c.req.path} (allowed: ${allowed.join(', ')})`,
+      );
+    }
+    c.set('org', principal.org);
+    c.set('role', principal.role);
+    await next();
+  });
+}

@@ -33,6 +33,10 @@ export type ImageBody = z.infer<typeof imageBodySchema>;
 
 /** A manifest the language's package manager cannot read fails now, not minutes into a build. */
 export function manifestProblem(language: string, manifest: string): string | undefined {
+  // The CLI replaces '@file' with the file's content; the API receiving it means the client did not.
+  if (/^@\S+$/.test(manifest.trim())) {
+    return `'${manifest.trim()}' names a file: send the file's content (the dispatch CLI reads '@file' for you)`;
+  }
   if (language !== 'nodejs' || !manifest.trim()) return undefined;
   try {
     const parsed: unknown = JSON.parse(manifest);

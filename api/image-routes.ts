@@ -1,32 +1,14 @@
 import { Hono } from 'hono';
-import { lockBaseImage } from '../db/base-images.js';
 import { buildDockerUrls } from '../db/builds.js';
-import { deleteImage, findImage, insertImage, listImages, replaceImageSpec, type ImageSpec } from '../db/images.js';
+import { deleteImage, findImage, insertImage, listImages, replaceImageSpec } from '../db/images.js';
 import { startImageBuild, startImageCleanup } from '../workflows/client.js';
 import { limitBody, readBody } from './body.js';
 import type { AppDeps, AppEnv } from './context.js';
-import { alreadyExists, ApiError, notFound } from './errors.js';
+import { alreadyExists, notFound } from './errors.js';
 import { imageBuildRoutes } from './image-build-routes.js';
-import { IMAGE, imageBodySchema, manifestProblem, toImageResource, type ImageBody } from './image-model.js';
+import { IMAGE, imageBodySchema, toImageResource } from './image-model.js';
+import { specOnBase } from './image-spec.js';
 import { labelFor, nameFromPath, parseBody, readListFilter, unavailable } from './route-helpers.js';
-import type { Queryable } from '../db/client.js';
-
-/** The base image must exist in the org (its row stays locked until the transaction ends); the image takes its language. */
-async function specOnBase(tx: Queryable, org: string, body: ImageBody, label: string): Promise<ImageSpec> {
-  const base = await lockBaseImage(tx, org, body.baseImageName, 'share');
-  if (!base) throw new ApiError(400, `${label}: baseImageName: base image ${body.baseImageName} not found`);
-  const manifest = body.runtimeDependencies.manifest;
-  const problem = manifestProblem(base.language, manifest);
-  if (problem) throw new ApiError(400, `${label}: runtimeDependencies.manifest: ${problem}`);
-  return {
-    name: body.name,
-    baseImageName: body.baseImageName,
-    language: base.language,
-    runtimeManifest: manifest,
-    systemPackages: body.systemDependencies.packages ?? [],
-    tags: body.tags,
-  };
-}
 
 export function imageRoutes(deps: AppDeps) {
   const { database, starter, logger } = deps;

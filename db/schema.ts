@@ -140,3 +140,20 @@ export const catalogPackages = pgTable(
 );
 
 export type CatalogEntry = { ecosystem: string; name: string; version: string };
+
+/** admin: everything in its org; developer: images, and reading base images; viewer: reading only. */
+export const ROLES = ['admin', 'developer', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+export const role = pgEnum('role', ROLES);
+
+/** Bearer tokens. Only a SHA-256 of each token is stored; the token itself is shown once, when it is created. */
+export const apiTokens = pgTable('api_tokens', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  org: text('org').notNull(),
+  role: role('role').notNull(),
+  name: text('name').notNull(),
+  tokenSha256: text('token_sha256').notNull().unique(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type ApiTokenRow = typeof apiTokens.$inferSelect;

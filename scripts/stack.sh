@@ -108,7 +108,7 @@ start() {
   start_registry
   start_postgres
   start_temporal
-  (cd "$ROOT" && node --import tsx db/migrate-main.ts)
+  (cd "$ROOT" && node --import tsx db/migrate-main.ts && node --import tsx scripts/bootstrap-admin.ts)
   [ "${1:-}" = "--no-services" ] || start_services
   log "ready"
 }

@@ -5,6 +5,8 @@ import { createApp } from '../../api/app.js';
 import { loadConfig } from '../../config.js';
 import { createWorker } from '../../activities/worker.js';
 import { connectDb } from '../../db/client.js';
+import type { Role } from '../../db/schema.js';
+import { createToken } from '../../db/tokens.js';
 import { createLogger } from '../../logger.js';
 import type { BuildPolicy, PullPolicy } from '../../workflows/jobs.js';
 import { workflowBundlePath } from './env.js';
@@ -58,13 +60,30 @@ export async function startTestService(options: TestServiceOptions = {}) {
   const running =
     options.worker === false ? undefined : await startInProcessWorker(temporalAddress, taskQueue, database.db);
 
-  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const init: RequestInit = { method, headers: { 'X-Dispatch-Org': org, ...headers } };
+  // One token per role in this org; `call` acts as the admin, `callAs` as any role.
+  const tokens = {} as Record<Role, string>;
+  for (const role of ['admin', 'developer', 'viewer'] as const) {
+    tokens[role] = (await createToken(database.db, org, role, `test ${role}`)).token;
+  }
+
+  async function callAs(
+    role: Role,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
+    const init: RequestInit = {
+      method,
+      headers: { 'X-Dispatch-Org': org, Authorization: `Bearer ${tokens[role]}`, ...headers },
+    };
     if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
     const response = await app.request(path, init);
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   }
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    callAs('admin', method, path, body, headers);
 
   return {
     app,
@@ -73,6 +92,8 @@ export async function startTestService(options: TestServiceOptions = {}) {
     temporal,
     database,
     call,
+    callAs,
+    tokens,
     async close() {
       await running?.stop();
       // Workflows left waiting on this test's task queue (no worker will ever take them) would pile up.

@@ -59,7 +59,9 @@ describe('images', () => {
     expect(builds[0].inputs).toMatchObject({ baseImage: 'py', baseDigest: base.digest, template: 'default' });
     expect(builds[0].durationMs).toBeGreaterThan(0);
 
-    const log = await service.app.request('/v1/image/my-six/logs', { headers: { 'X-Dispatch-Org': service.org } });
+    const log = await service.app.request('/v1/image/my-six/logs', {
+      headers: { Authorization: `Bearer ${service.tokens.viewer}` },
+    });
     const text = await log.text();
     expect(text).toContain('==> dispatch: installing runtime dependencies with pip');
     expect(text).toContain('Successfully installed six-1.16.0');

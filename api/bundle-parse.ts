@@ -1,0 +1,52 @@
+import { parseAllDocuments } from 'yaml';
+import { z } from 'zod';
+import { baseImageBodySchema } from './base-image-model.js';
+import { ApiError, validationMessage } from './errors.js';
+import { imageBodySchema, type ImageBody } from './image-model.js';
+import { nameSchema } from './resource-schema.js';
+import { parseBody } from './route-helpers.js';
+
+export const BUNDLE_OPERATIONS = ['create', 'apply', 'delete'] as const;
+export type BundleOperation = (typeof BUNDLE_OPERATIONS)[number];
+
+type BaseImageBody = z.infer<ReturnType<typeof baseImageBodySchema>>;
+type Located = { index: number; label: string; name: string };
+export type BundleDocument =
+  (Located & { kind: 'BaseImage'; body?: BaseImageBody }) | (Located & { kind: 'Image'; body?: ImageBody });
+
+const KINDS = ['BaseImage', 'Image'] as const;
+const header = z.looseObject({
+  kind: z.enum(KINDS, { error: `must be one of ${KINDS.join(', ')}` }),
+  name: nameSchema,
+});
+
+/**
+ * Parses a multi-document YAML bundle with a real YAML parser and validates every document with the API's own
+ * schemas. Any problem refuses the whole bundle, naming the document by index, kind and name. `delete` only needs
+ * each document's kind and name.
+ */
+export function parseBundle(text: string, operation: BundleOperation, languages: readonly string[]): BundleDocument[] {
+  const documents: BundleDocument[] = [];
+  const seen = new Set<string>();
+  parseAllDocuments(text).forEach((doc, index) => {
+    if (doc.errors.length) throw new ApiError(400, `bundle document ${index}: invalid YAML: ${doc.errors[0]?.message}`);
+    // A cap on alias expansion keeps a "billion laughs" document from exhausting memory.
+    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    if (value === null || value === undefined) return; // an empty document, e.g. after a trailing ---
+    const head = header.safeParse(value);
+    if (!head.success) throw new ApiError(400, validationMessage(`bundle document ${index}`, head.error));
+    const { kind, name } = head.data;
+    const label = `bundle document ${index} (${kind} ${name})`;
+    if (seen.has(`${kind}/${name}`)) throw new ApiError(400, `${label}: ${kind} ${name} appears twice in the bundle`);
+    seen.add(`${kind}/${name}`);
+    if (operation === 'delete') {
+      documents.push({ index, label, kind, name });
+    } else if (kind === 'BaseImage') {
+      documents.push({ index, label, kind, name, body: parseBody(baseImageBodySchema(languages), value, label) });
+    } else {
+      documents.push({ index, label, kind, name, body: parseBody(imageBodySchema, value, label) });
+    }
+  });
+  if (!documents.length) throw new ApiError(400, 'bundle: no documents');
+  return documents;
+}
