@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { apiClient, dockerSync as docker, median, statsRow, tableHead, waitUntilReady } from './lib.js';
+import { apiClient, benchToken, dockerSync as docker, median, statsRow, tableHead, waitUntilReady } from './lib.js';
 
 const org = `bench-${randomUUID().slice(0, 8)}`;
 const rounds = Number(process.argv[2] ?? 5);
-const call = apiClient(org);
+const call = apiClient(await benchToken(org));
 
 /**
  * A small image (one layer: 16 MiB of random bytes) under a fresh name, pushed and then removed locally: its layer is

@@ -17,6 +17,7 @@ import { repositoryOf } from '../docker-reference.js';
 import { workflowIdFor } from '../workflows/jobs.js';
 import {
   apiClient,
+  benchToken,
   apiText,
   median,
   memoryTable,
@@ -33,7 +34,8 @@ const config = loadConfig();
 const rounds = Number(process.argv[2] ?? 3);
 const org = `bench-${randomUUID().slice(0, 8)}`;
 const baseName = 'bench-python3';
-const call = apiClient(org);
+const token = await benchToken(org);
+const call = apiClient(token);
 const runDir = join(process.env.DISPATCH_STATE_DIR ?? join(root, '.stack'), 'run');
 const SAMPLE_EVERY_MS = 200;
 // Both sides: the same manifest and no system packages. A unique comment per build changes the build context's
@@ -143,7 +145,7 @@ async function serviceRound(temporal: Client, name: string): Promise<ServiceRoun
     'GET',
     `/v1/image/${name}/catalog`,
   );
-  const log = await apiText(org, `/v1/image/${name}/logs`);
+  const log = await apiText(token, `/v1/image/${name}/logs`);
   if (!installedSix(log)) throw new Error(`image ${name}: its build did not run pip:\n${log}`);
   if (!hasSix(packages)) throw new Error(`image ${name}: six ${SIX.version} is not in its catalog`);
   const times = await activityTimes(temporal, name);

@@ -1,6 +1,9 @@
 // Shared helpers for the benchmarks: the API as a client sees it, the docker CLI, statistics and a memory sampler.
 import { execFile, execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { loadConfig } from '../config.js';
+import { connectDb } from '../db/client.js';
+import { createToken } from '../db/tokens.js';
 
 export const api = process.env.DISPATCH_API_URL ?? 'http://127.0.0.1:8080';
 
@@ -25,21 +28,34 @@ export function run(command: string, args: string[], env?: NodeJS.ProcessEnv): P
 
 export type Resource = { status: string; reason?: string[]; digest?: string | null; dockerUrl?: string | null };
 
-/** Calls the API as organization `org`; answers the parsed JSON body (errors are bodies too). */
-export function apiClient(org: string) {
+/**
+ * An admin token for a fresh bench org, made straight in the local stack's Postgres (benches run beside the stack,
+ * and a fresh org keeps their resources apart from everything else).
+ */
+export async function benchToken(org: string): Promise<string> {
+  const { db, pool } = connectDb(loadConfig().DATABASE_URL, 1);
+  try {
+    return (await createToken(db, org, 'admin', 'bench')).token;
+  } finally {
+    await pool.end();
+  }
+}
+
+/** Calls the API with `token`; answers the parsed JSON body (errors are bodies too). */
+export function apiClient(token: string) {
   return async function call<T = Resource>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${api}${path}`, {
       method,
-      headers: { 'X-Dispatch-Org': org, 'Content-Type': 'application/json' },
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return response.json() as Promise<T>;
   };
 }
 
-/** GETs `path` as organization `org` and answers the body as text (build logs). */
-export async function apiText(org: string, path: string): Promise<string> {
-  return (await fetch(`${api}${path}`, { headers: { 'X-Dispatch-Org': org } })).text();
+/** GETs `path` with `token` and answers the body as text (build logs). */
+export async function apiText(token: string, path: string): Promise<string> {
+  return (await fetch(`${api}${path}`, { headers: { Authorization: `Bearer ${token}` } })).text();
 }
 
 /** Polls `path` until its status is READY (answers the resource) or ERROR (throws with the reason). */
