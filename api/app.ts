@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { baseImageRoutes } from './base-image-routes.js';
 import { bundleRoutes } from './bundle-routes.js';
+import { openApiRoutes } from './openapi.js';
 import { imageRoutes } from './image-routes.js';
 import { tokenRoutes } from './token-routes.js';
 import { authenticate, type AppDeps, type AppEnv } from './context.js';
@@ -23,6 +24,7 @@ export function createApp(deps: AppDeps) {
     return c.json({ status: healthy ? 'ok' : 'degraded', postgres, temporal }, healthy ? 200 : 503);
   });
 
+  app.route('/', openApiRoutes(deps.config.languages));
   app.use('/v1/*', authenticate(deps));
   app.route('/v1/baseimage', baseImageRoutes(deps));
   app.route('/v1/image', imageRoutes(deps));
