@@ -18,6 +18,11 @@ const schema = z.object({
   BUILD_CA_BUNDLE: z.string().default('/etc/ssl/certs/ca-certificates.crt'),
   /** The time limit of one image build, push included. */
   BUILD_TIMEOUT_MINUTES: z.coerce.number().positive().default(30),
+  /**
+   * The most builds one batch rebuild runs at once. Keep it below a worker's build slots so that a developer's own
+   * build always finds one free while a batch runs.
+   */
+  REBUILD_CONCURRENCY: z.coerce.number().int().positive().default(2),
   /** Credentials for pushing to IMAGE_REGISTRY; empty for an open registry. Never logged. */
   REGISTRY_USERNAME: z.string().default(''),
   REGISTRY_PASSWORD: z.string().default(''),

@@ -1,19 +1,18 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type Docker from 'dockerode';
-import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setBuildInputs } from '../db/builds.js';
+import { findReusableBuild, setBuildInputs } from '../db/builds.js';
 import type { Db } from '../db/client.js';
 import { findImageById } from '../db/images.js';
 import { BUILD_FAILED, prepareDefaultContext, prepareTemplateContext } from './build-context.js';
+import { inputsSha256, resolveBuildInputs } from './build-inputs.js';
 import { BuildLog } from './build-log.js';
 import { DockerStreamError, readDockerStream } from './docker-stream.js';
 import { classifyDockerFailure } from './failures.js';
 import { ensureLocalImage } from './local-image.js';
 
-export const IMAGE_TEMPLATE_LABEL = 'io.dispatchframework.imageTemplate';
 const HEARTBEAT_EVERY_MS = 5_000;
 
 export type BuildRequest = {
@@ -23,6 +22,8 @@ export type BuildRequest = {
   /** The base image pinned to its verified digest (repo@sha256:...). */
   baseRef: string;
   baseDigest: string;
+  /** False for a forced build: build again even when identical inputs were built before. */
+  allowReuse: boolean;
 };
 
 export type RegistryAuth = { username: string; password: string };
@@ -32,10 +33,9 @@ export type BuildDeps = { docker: Docker; db: Db; registry: string; registryAuth
  * Builds an image from its base image's verified digest, then pushes it. Safe to retry: the build tag belongs to
  * this build, Docker's layer cache makes a repeated build cheap, and a repeated push of the same layers is a no-op.
  */
-export async function buildAndPush(
-  deps: BuildDeps,
-  request: BuildRequest,
-): Promise<{ dockerUrl: string; digest: string }> {
+export type BuildResult = { dockerUrl: string; digest: string; reusedBuildId?: string };
+
+export async function buildAndPush(deps: BuildDeps, request: BuildRequest): Promise<BuildResult> {
   const ctx = Context.current();
   const image = await findImageById(deps.db, request.imageId);
   if (!image) throw ApplicationFailure.nonRetryable(`image ${request.imageId} was deleted`, 'ImageDeleted');
@@ -45,35 +45,50 @@ export async function buildAndPush(
   const tag = `${deps.registry}/dispatch/${image.id}:${request.buildId.slice(0, 13)}`;
   try {
     log.line(`==> dispatch: build ${request.buildId}, attempt ${ctx.info.attempt}, from ${request.baseRef}`);
-    const base = await ensureLocalImage(deps.docker, request.baseRef);
-    const template = base.Config?.Labels?.[IMAGE_TEMPLATE_LABEL];
-    const spec = {
-      language: image.language,
-      runtimeManifest: image.runtimeManifest,
-      systemPackages: image.systemPackages,
-    };
-    await setBuildInputs(deps.db, request.buildId, {
-      baseImage: request.baseImageName,
-      baseDigest: request.baseDigest,
-      language: image.language,
-      manifestSha256: createHash('sha256').update(image.runtimeManifest).digest('hex'),
-      systemPackages: image.systemPackages,
-      template: template ?? 'default',
-    });
-    const context = template
-      ? await prepareTemplateContext(deps.docker, dir, request.baseRef, template, spec)
-      : await prepareDefaultContext(dir, request.baseRef, spec, { caBundlePath: deps.caBundlePath });
-    log.line(`==> dispatch: building ${tag}${template ? ` with the base image's template ${template}` : ''}`);
-    await runBuild(deps.docker, { context: dir, src: context.files }, { t: tag, buildargs: context.buildargs }, log);
+    const base = { name: request.baseImageName, ref: request.baseRef, digest: request.baseDigest };
+    const inputs = await resolveBuildInputs(deps.docker, image, base);
+    const hash = inputsSha256(inputs);
+    await setBuildInputs(deps.db, request.buildId, inputs, hash);
+    const reusable = request.allowReuse
+      ? await findReusableBuild(deps.db, image.org, hash, request.buildId)
+      : undefined;
+    if (reusable) {
+      // Identical inputs in this org were built already: the same image, tagged and pushed under this image's name.
+      log.line(`==> dispatch: reusing build ${reusable.id} (${reusable.dockerUrl}): its inputs are identical`);
+      await (await ensureLocalImageObject(deps.docker, reusable.dockerUrl)).tag(splitTag(tag));
+    } else {
+      const spec = {
+        language: image.language,
+        runtimeManifest: image.runtimeManifest,
+        systemPackages: image.systemPackages,
+      };
+      const template = inputs.template === 'default' ? undefined : inputs.template;
+      const context = template
+        ? await prepareTemplateContext(deps.docker, dir, request.baseRef, template, spec)
+        : await prepareDefaultContext(dir, request.baseRef, spec, { caBundlePath: deps.caBundlePath });
+      log.line(`==> dispatch: building ${tag}${template ? ` with the base image's template ${template}` : ''}`);
+      await runBuild(deps.docker, { context: dir, src: context.files }, { t: tag, buildargs: context.buildargs }, log);
+    }
     log.line(`==> dispatch: pushing ${tag}`);
     const digest = await push(deps, tag, log);
     log.line(`==> dispatch: pushed ${tag}@${digest}`);
-    return { dockerUrl: tag, digest };
+    return { dockerUrl: tag, digest, ...(reusable ? { reusedBuildId: reusable.id } : {}) };
   } finally {
     clearInterval(ticker);
     await log.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** `registry/repo:tag` as dockerode's tag() wants it. */
+function splitTag(ref: string): { repo: string; tag: string } {
+  const colon = ref.lastIndexOf(':');
+  return { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) };
+}
+
+async function ensureLocalImageObject(docker: Docker, ref: string) {
+  await ensureLocalImage(docker, ref);
+  return docker.getImage(ref);
 }
 
 async function runBuild(

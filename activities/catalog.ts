@@ -1,7 +1,9 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
-import { replaceCatalog } from '../db/builds.js';
+import { readCatalog, replaceCatalog, setBuildResultDetails } from '../db/builds.js';
+import { findImageById } from '../db/images.js';
+import { diffCatalogs } from './catalog-diff.js';
 import type { Db } from '../db/client.js';
 import type { CatalogEntry } from '../db/schema.js';
 import { ensureLocalImage } from './local-image.js';
@@ -10,16 +12,29 @@ const CATALOG_SCRIPT = readFileSync(new URL('./build-files/catalog.sh', import.m
 const CATALOG_LABEL = 'io.dispatchframework.catalog-build';
 const CATALOG_TIME_LIMIT_MS = 120_000;
 
+export type CatalogRequest = { buildId: string; imageId: string; dockerUrl: string; reusedBuildId?: string };
+
 /**
- * Runs the built image once, without network, and records what is really installed in it. A crashed attempt may
- * have left its container behind; those are found by label and removed first.
+ * Records what is really installed in a build's image (copied from the build it reused, if any), and what changed
+ * against the image's previous successful build. Replaced whole on a retry: one catalog per build.
  */
-export async function recordCatalog(
-  docker: Docker,
-  db: Db,
-  buildId: string,
-  dockerUrl: string,
-): Promise<{ packages: number }> {
+export async function recordCatalog(docker: Docker, db: Db, request: CatalogRequest): Promise<{ packages: number }> {
+  const entries = request.reusedBuildId
+    ? await readCatalog(db, request.reusedBuildId)
+    : await listInstalled(docker, request.buildId, request.dockerUrl);
+  await replaceCatalog(db, request.buildId, entries);
+  const previous = (await findImageById(db, request.imageId))?.currentBuildId ?? null;
+  const before = previous && previous !== request.buildId ? await readCatalog(db, previous) : [];
+  const catalogDiff = diffCatalogs(previous === request.buildId ? null : previous, before, entries);
+  await setBuildResultDetails(db, request.buildId, { catalogDiff, reusedBuildId: request.reusedBuildId });
+  return { packages: entries.length };
+}
+
+/**
+ * Runs the image once, without network, and lists its packages. A crashed attempt may have left its container
+ * behind; those are found by label and removed first.
+ */
+async function listInstalled(docker: Docker, buildId: string, dockerUrl: string): Promise<CatalogEntry[]> {
   await removeCatalogContainers(docker, buildId);
   await ensureLocalImage(docker, dockerUrl);
   const container = await docker.createContainer({
@@ -43,9 +58,7 @@ export async function recordCatalog(
         'CatalogFailed',
       );
     }
-    const entries = parseCatalog(output);
-    await replaceCatalog(db, buildId, entries);
-    return { packages: entries.length };
+    return parseCatalog(output);
   } finally {
     await container.remove({ force: true }).catch(() => undefined);
   }

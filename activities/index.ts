@@ -16,7 +16,18 @@ import {
 } from '../db/image-builds.js';
 import type { StoredStatus } from '../db/schema.js';
 import { buildAndPush, type BuildDeps, type BuildRequest } from './build-image.js';
-import { recordCatalog } from './catalog.js';
+import { recordCatalog, type CatalogRequest } from './catalog.js';
+import { planImageRebuild, reverifyBaseImage, type VerifiedBase } from './rebuild.js';
+import {
+  finishRebuild,
+  openRebuild,
+  recordPlan,
+  selectImages,
+  setItemOutcome,
+  type PlannedItem,
+  type RebuildOpen,
+} from '../db/rebuilds.js';
+import type { RebuildSelector } from '../db/schema.js';
 import { daemonMessage } from './failures.js';
 import { pullAndResolve } from './pull-image.js';
 
@@ -39,8 +50,15 @@ export const createActivities = (deps: ActivityDeps) => {
       return row ? toBaseImageState(row) : null;
     },
 
-    async beginImageBuild(input: { target: ImageTarget; status: StoredStatus; runId: string; trigger: string }) {
-      return beginImageBuild(db, input.target, input.status, { runId: input.runId, trigger: input.trigger });
+    async beginImageBuild(input: {
+      target: ImageTarget;
+      status: StoredStatus;
+      runId: string;
+      trigger: string;
+      rebuildId?: string;
+    }) {
+      const { target, status, ...start } = input;
+      return beginImageBuild(db, target, status, start);
     },
 
     async completeImageBuild(input: { target: ImageTarget; buildId: string; end: BuildEnd }): Promise<void> {
@@ -51,8 +69,44 @@ export const createActivities = (deps: ActivityDeps) => {
       return buildAndPush(deps, request);
     },
 
-    async recordCatalog({ buildId, dockerUrl }: { buildId: string; dockerUrl: string }): Promise<{ packages: number }> {
-      return recordCatalog(docker, db, buildId, dockerUrl);
+    async recordCatalog(request: CatalogRequest): Promise<{ packages: number }> {
+      return recordCatalog(docker, db, request);
+    },
+
+    async openRebuild(open: RebuildOpen): Promise<void> {
+      await openRebuild(db, open);
+    },
+
+    async selectRebuildImages({ org, selector }: { org: string; selector: RebuildSelector }) {
+      return selectImages(db, org, selector);
+    },
+
+    async reverifyBaseImage({ org, name }: { org: string; name: string }): Promise<VerifiedBase> {
+      return reverifyBaseImage(docker, db, org, name);
+    },
+
+    async planImageRebuild(input: { imageId: string; base: VerifiedBase; force: boolean }) {
+      return planImageRebuild(docker, db, input);
+    },
+
+    async recordRebuildPlan({
+      rebuildId,
+      items,
+      dryRun,
+    }: {
+      rebuildId: string;
+      items: PlannedItem[];
+      dryRun: boolean;
+    }) {
+      await recordPlan(db, rebuildId, items, dryRun);
+    },
+
+    async setRebuildItemOutcome(input: { rebuildId: string; imageName: string; outcome: string; reason?: string }) {
+      await setItemOutcome(db, input.rebuildId, input.imageName, input.outcome, input.reason);
+    },
+
+    async finishRebuild({ rebuildId }: { rebuildId: string }): Promise<void> {
+      await finishRebuild(db, rebuildId);
     },
 
     /** Best effort: the local copy is only a cache, and another base image (any org) may still use it. */

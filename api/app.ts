@@ -3,6 +3,8 @@ import { Hono } from 'hono';
 import { baseImageRoutes } from './base-image-routes.js';
 import { bundleRoutes } from './bundle-routes.js';
 import { openApiRoutes } from './openapi.js';
+import { rebuildRoutes } from './rebuild-routes.js';
+import { scheduleRoutes } from './schedule-routes.js';
 import { imageRoutes } from './image-routes.js';
 import { tokenRoutes } from './token-routes.js';
 import { authenticate, type AppDeps, type AppEnv } from './context.js';
@@ -30,6 +32,8 @@ export function createApp(deps: AppDeps) {
   app.route('/v1/image', imageRoutes(deps));
   app.route('/v1/token', tokenRoutes(deps));
   app.route('/v1/bundle', bundleRoutes(deps));
+  app.route('/v1/rebuilds', rebuildRoutes(deps));
+  app.route('/v1/rebuildschedules', scheduleRoutes(deps));
   app.all('/v1/*', () => {
     throw new ApiError(404, 'resource does not exist');
   });

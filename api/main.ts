@@ -14,7 +14,12 @@ await applyMigrations(database.pool);
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 const buildPolicy = { ...DEFAULT_BUILD_POLICY, buildTimeoutMs: config.BUILD_TIMEOUT_MINUTES * 60_000 };
-const starter = { client: temporal, taskQueue: config.TASK_QUEUE, buildPolicy };
+const starter = {
+  client: temporal,
+  taskQueue: config.TASK_QUEUE,
+  buildPolicy,
+  rebuildConcurrency: config.REBUILD_CONCURRENCY,
+};
 
 const app = createApp({ config, database, temporal, starter, logger });
 const stopReconciler = startReconciler(database.db, starter, logger);

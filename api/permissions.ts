@@ -8,7 +8,7 @@ export function rolesAllowed(method: string, path: string): readonly Role[] {
   const reading = method === 'GET' || method === 'HEAD';
   if (path.startsWith('/v1/token')) return ['admin'];
   if (reading) return ['admin', 'developer', 'viewer'];
-  if (path.startsWith('/v1/image') || path.startsWith('/v1/bundle')) return ['admin', 'developer'];
+  if (['/v1/image', '/v1/bundle', '/v1/rebuild'].some((p) => path.startsWith(p))) return ['admin', 'developer'];
   return ['admin'];
 }
 

@@ -85,12 +85,27 @@ const buildInputsSchema = z
   })
   .describe('What the build was made from; equal inputs give an equal image');
 
+const catalogEntrySchema = z.strictObject({ ecosystem: z.string(), name: z.string(), version: z.string() });
+
+const catalogDiffSchema = z
+  .strictObject({
+    previousBuildId: z.uuid().nullable(),
+    added: z.array(catalogEntrySchema),
+    removed: z.array(catalogEntrySchema),
+    changed: z.array(z.strictObject({ ecosystem: z.string(), name: z.string(), from: z.string(), to: z.string() })),
+  })
+  .describe("What changed in the catalog against the image's previous successful build");
+
 export const buildSchema = z
   .strictObject({
     id: z.uuid(),
     generation: z.int().describe('The generation of the image spec the build was for'),
-    trigger: z.string().describe('Why the build ran: create, update or reconcile'),
+    trigger: z.string().describe('Why the build ran: create, update, reconcile or rebuild'),
     inputs: buildInputsSchema.nullable(),
+    inputsSha256: z.string().nullable().describe('Identity of the inputs; equal within an org means built once'),
+    rebuildId: z.uuid().nullable().describe('The batch rebuild that started this build'),
+    reusedBuildId: z.uuid().nullable().describe('The build whose image was reused, its inputs being identical'),
+    catalogDiff: catalogDiffSchema.nullable(),
     outcome: z.enum(BUILD_OUTCOMES),
     error: z.string().nullable(),
     dockerUrl: z.string().nullable(),
@@ -105,7 +120,7 @@ export const catalogSchema = z
   .strictObject({
     image: z.string(),
     buildId: z.uuid().describe('The successful build the catalog was read from'),
-    packages: z.array(z.strictObject({ ecosystem: z.string(), name: z.string(), version: z.string() })),
+    packages: z.array(catalogEntrySchema),
   })
   .describe('What is really installed in the built image: OS packages and language packages.');
 

@@ -126,3 +126,14 @@ export async function lockBaseImage(
     .for(mode);
   return row;
 }
+
+/**
+ * Records the digest a READY base image's tag resolves to now (a re-verification found it moved). The spec and
+ * generation stay; only a READY base image is touched.
+ */
+export async function refreshBaseImageDigest(db: Queryable, id: string, digest: string): Promise<void> {
+  await db
+    .update(baseImages)
+    .set({ digest, modifiedAt: sql`now()` })
+    .where(and(eq(baseImages.id, id), eq(baseImages.status, 'READY')));
+}

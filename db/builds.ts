@@ -4,12 +4,14 @@ import {
   buildLogChunks,
   builds,
   catalogPackages,
+  images,
   type BuildInputs,
   type BuildRow,
+  type CatalogDiff,
   type CatalogEntry,
 } from './schema.js';
 
-export type BuildStart = { imageId: string; runId: string; generation: number; trigger: string };
+export type BuildStart = { imageId: string; runId: string; generation: number; trigger: string; rebuildId?: string };
 
 /**
  * The build row of a workflow run, created on first call and found again on a retry. Older builds of the image
@@ -26,8 +28,8 @@ export async function startBuild(db: Queryable, start: BuildStart): Promise<stri
   return row.id;
 }
 
-export async function setBuildInputs(db: Queryable, buildId: string, inputs: BuildInputs): Promise<void> {
-  await db.update(builds).set({ inputs }).where(eq(builds.id, buildId));
+export async function setBuildInputs(db: Queryable, buildId: string, inputs: BuildInputs, inputsSha256: string) {
+  await db.update(builds).set({ inputs, inputsSha256 }).where(eq(builds.id, buildId));
 }
 
 export type BuildEnd =
@@ -90,4 +92,29 @@ export async function readCatalog(db: Queryable, buildId: string): Promise<Catal
 export async function buildDockerUrls(db: Queryable, imageId: string): Promise<string[]> {
   const rows = await db.select({ dockerUrl: builds.dockerUrl }).from(builds).where(eq(builds.imageId, imageId));
   return rows.flatMap((r) => (r.dockerUrl ? [r.dockerUrl] : []));
+}
+
+/**
+ * A successful build in `org` made from the same inputs, other than `buildId` itself: its image can be reused
+ * instead of building again.
+ */
+export async function findReusableBuild(db: Queryable, org: string, hash: string, buildId: string) {
+  const [row] = await db
+    .select({ id: builds.id, dockerUrl: builds.dockerUrl, digest: builds.digest })
+    .from(builds)
+    .innerJoin(images, eq(images.id, builds.imageId))
+    .where(
+      and(eq(images.org, org), eq(builds.inputsSha256, hash), eq(builds.outcome, 'SUCCEEDED'), ne(builds.id, buildId)),
+    )
+    .orderBy(desc(builds.finishedAt))
+    .limit(1);
+  return row?.dockerUrl && row.digest ? { id: row.id, dockerUrl: row.dockerUrl, digest: row.digest } : undefined;
+}
+
+export async function setBuildResultDetails(
+  db: Queryable,
+  buildId: string,
+  details: { reusedBuildId?: string; catalogDiff?: CatalogDiff },
+): Promise<void> {
+  await db.update(builds).set(details).where(eq(builds.id, buildId));
 }

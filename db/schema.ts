@@ -1,5 +1,6 @@
 import {
   bigserial,
+  boolean,
   index,
   integer,
   jsonb,
@@ -86,6 +87,14 @@ export type BuildInputs = {
   template: string;
 };
 
+export type CatalogChange = { ecosystem: string; name: string; from: string; to: string };
+export type CatalogDiff = {
+  previousBuildId: string | null;
+  added: CatalogEntry[];
+  removed: CatalogEntry[];
+  changed: CatalogChange[];
+};
+
 /** One row per build (per workflow run): why it ran, its inputs, outcome, digest and duration. */
 export const builds = pgTable(
   'builds',
@@ -99,6 +108,14 @@ export const builds = pgTable(
     generation: integer('generation').notNull(),
     trigger: text('trigger').notNull(),
     inputs: jsonb('inputs').$type<BuildInputs>(),
+    /** SHA-256 of the canonical inputs: equal hashes in one org give the same image, which is then built once. */
+    inputsSha256: text('inputs_sha256'),
+    /** The build whose image this one reused instead of building (identical inputs). */
+    reusedBuildId: uuid('reused_build_id'),
+    /** The batch rebuild that started this build, if any. */
+    rebuildId: uuid('rebuild_id'),
+    /** What changed in the catalog against the image's previous successful build. */
+    catalogDiff: jsonb('catalog_diff').$type<CatalogDiff>(),
     outcome: buildOutcome('outcome').notNull().default('RUNNING'),
     error: text('error'),
     dockerUrl: text('docker_url'),
@@ -106,7 +123,11 @@ export const builds = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
-  (t) => [uniqueIndex('builds_run_id').on(t.runId), index('builds_image').on(t.imageId, t.startedAt)],
+  (t) => [
+    uniqueIndex('builds_run_id').on(t.runId),
+    index('builds_image').on(t.imageId, t.startedAt),
+    index('builds_inputs').on(t.inputsSha256),
+  ],
 );
 
 export type BuildRow = typeof builds.$inferSelect;
@@ -157,3 +178,59 @@ export const apiTokens = pgTable('api_tokens', {
 });
 
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
+
+/** A rebuild selector: every image of the org, the images of one base image, or the images carrying a tag. */
+export type RebuildSelector = { all: true } | { baseImageName: string } | { tag: Tag };
+
+/** One batch rebuild (or its dry run): what was asked, by whom, and when it ended. */
+export const rebuilds = pgTable('rebuilds', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  org: text('org').notNull(),
+  selector: jsonb('selector').$type<RebuildSelector>().notNull(),
+  dryRun: boolean('dry_run').notNull(),
+  force: boolean('force').notNull().default(false),
+  /** "api", or the name of the schedule that started it. */
+  trigger: text('trigger').notNull(),
+  status: text('status').$type<'PLANNING' | 'RUNNING' | 'DONE'>().notNull().default('PLANNING'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+});
+
+export type RebuildRow = typeof rebuilds.$inferSelect;
+
+/** The plan of a rebuild, one row per selected image, and what became of it. */
+export const rebuildItems = pgTable(
+  'rebuild_items',
+  {
+    rebuildId: uuid('rebuild_id')
+      .notNull()
+      .references(() => rebuilds.id, { onDelete: 'cascade' }),
+    imageName: text('image_name').notNull(),
+    baseImageName: text('base_image_name').notNull(),
+    rebuild: boolean('rebuild').notNull(),
+    reason: text('reason').notNull(),
+    /** PLANNED, SKIPPED, RUNNING, SUCCEEDED, FAILED. */
+    outcome: text('outcome').notNull(),
+    buildId: uuid('build_id'),
+  },
+  (t) => [uniqueIndex('rebuild_items_entry').on(t.rebuildId, t.imageName)],
+);
+
+export type RebuildItemRow = typeof rebuildItems.$inferSelect;
+
+/** Rebuild schedules of an org; their state (paused, next runs) lives in the Temporal schedule of the same name. */
+export const rebuildSchedules = pgTable(
+  'rebuild_schedules',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    org: text('org').notNull(),
+    name: text('name').notNull(),
+    cron: text('cron').notNull(),
+    selector: jsonb('selector').$type<RebuildSelector>().notNull(),
+    force: boolean('force').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('rebuild_schedules_org_name').on(t.org, t.name)],
+);
+
+export type RebuildScheduleRow = typeof rebuildSchedules.$inferSelect;

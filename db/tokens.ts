@@ -10,13 +10,19 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 /** Creates a token and answers it in clear: the only time it is ever visible. */
 export async function createToken(db: Queryable, org: string, role: Role, name: string) {
   const token = `dsp_${randomBytes(32).toString('base64url')}`;
-  const [row] = await db.insert(apiTokens).values({ org, role, name, tokenSha256: sha256(token) }).returning();
+  const [row] = await db
+    .insert(apiTokens)
+    .values({ org, role, name, tokenSha256: sha256(token) })
+    .returning();
   if (!row) throw new Error('token was not stored');
   return { token, id: row.id, org, role, name, createdAt: row.createdAt };
 }
 
 export async function findPrincipal(db: Queryable, token: string): Promise<Principal | undefined> {
-  const [row] = await db.select().from(apiTokens).where(eq(apiTokens.tokenSha256, sha256(token)));
+  const [row] = await db
+    .select()
+    .from(apiTokens)
+    .where(eq(apiTokens.tokenSha256, sha256(token)));
   return row && { org: row.org, role: row.role, tokenId: row.id };
 }
 

@@ -5,7 +5,14 @@ import type { BaseImageRow, ImageRow } from '../db/schema.js';
 import { workflowIdFor, type BuildPolicy, type BuildTrigger, type PullPolicy, type ResourceKind } from './jobs.js';
 import { DISPATCH_KIND, DISPATCH_NAME, DISPATCH_ORG, DISPATCH_STATUS } from './search-attributes.js';
 
-export type WorkflowStarter = { client: Client; taskQueue: string; pullPolicy?: PullPolicy; buildPolicy?: BuildPolicy };
+export type WorkflowStarter = {
+  client: Client;
+  taskQueue: string;
+  pullPolicy?: PullPolicy;
+  buildPolicy?: BuildPolicy;
+  /** The most builds one batch rebuild runs at a time. */
+  rebuildConcurrency?: number;
+};
 
 type Resource = { kind: ResourceKind; org: string; name: string; status: string };
 

@@ -1,8 +1,10 @@
-import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, TimeoutFailure } from '@temporalio/workflow';
 
 function innermost(err: unknown): unknown {
   let current: unknown = err;
-  while (current instanceof ActivityFailure && current.cause) current = current.cause;
+  while ((current instanceof ActivityFailure || current instanceof ChildWorkflowFailure) && current.cause) {
+    current = current.cause;
+  }
   return current;
 }
 

@@ -32,19 +32,36 @@ export async function imageWorkflow(job: ImageJob): Promise<void> {
     retry: { initialInterval: '2s', maximumInterval: '30s', maximumAttempts: 5 },
   });
   const target = { id: job.id, org: job.org, generation: job.generation, baseImageName: job.baseImageName };
-  const status = job.generation === 1 ? 'CREATING' : 'UPDATING';
+  const status = job.trigger === 'rebuild' || job.generation > 1 ? 'UPDATING' : 'CREATING';
   const runId = workflowInfo().runId;
-  const begun = await records.beginImageBuild({ target, status, runId, trigger: job.trigger });
+  const begun = await records.beginImageBuild({
+    target,
+    status,
+    runId,
+    trigger: job.trigger,
+    rebuildId: job.rebuildId,
+  });
   if (!begun) return; // superseded or deleted meanwhile
   upsertSearchAttributes([{ key: DISPATCH_STATUS, value: status }]);
   const { buildId } = begun;
   try {
     const base = await waitForBaseImage(job, begun.base, policy.baseImageWaitMs);
     const baseRef = `${repositoryOf(base.dockerUrl)}@${base.digest}`;
-    const request = { buildId, imageId: job.id, baseImageName: job.baseImageName, baseRef, baseDigest: base.digest };
+    const request = {
+      buildId,
+      imageId: job.id,
+      baseImageName: job.baseImageName,
+      baseRef,
+      baseDigest: base.digest,
+      allowReuse: !job.force,
+    };
     const built = await heavy.buildAndPush(request);
-    await heavy.recordCatalog({ buildId, dockerUrl: built.dockerUrl });
-    await records.completeImageBuild({ target, buildId, end: { outcome: 'SUCCEEDED', ...built } });
+    await heavy.recordCatalog({ buildId, imageId: job.id, ...built });
+    await records.completeImageBuild({
+      target,
+      buildId,
+      end: { outcome: 'SUCCEEDED', dockerUrl: built.dockerUrl, digest: built.digest },
+    });
     upsertSearchAttributes([{ key: DISPATCH_STATUS, value: 'READY' }]);
   } catch (err) {
     if (isCancellation(err)) throw err;

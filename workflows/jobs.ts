@@ -34,7 +34,7 @@ export function workflowIdFor(kind: ResourceKind, org: string, name: string): st
 }
 
 /** Why a build runs; recorded on its build row. */
-export type BuildTrigger = 'create' | 'update' | 'reconcile';
+export type BuildTrigger = 'create' | 'update' | 'reconcile' | 'rebuild';
 
 export type ImageJob = {
   id: string;
@@ -44,6 +44,10 @@ export type ImageJob = {
   baseImageName: string;
   trigger: BuildTrigger;
   policy?: BuildPolicy;
+  /** Build even when identical inputs were built before (a forced rebuild picks up new unpinned versions). */
+  force?: boolean;
+  /** The batch rebuild this build belongs to. */
+  rebuildId?: string;
 };
 
 export type BuildPolicy = {
@@ -60,3 +64,22 @@ export const DEFAULT_BUILD_POLICY: BuildPolicy = {
   heartbeatTimeoutMs: 30_000,
   baseImageWaitMs: 15 * 60_000,
 };
+
+export type RebuildSelector = { all: true } | { baseImageName: string } | { tag: { key: string; value: string } };
+
+export type RebuildJob = {
+  org: string;
+  selector: RebuildSelector;
+  dryRun: boolean;
+  force: boolean;
+  /** "api", or the name of the schedule that started it. */
+  trigger: string;
+  /** Set by the API (which answers it); a scheduled run makes its own. */
+  rebuildId?: string;
+  /** At most this many builds of the batch at a time, so a batch never takes every build slot. */
+  concurrency: number;
+  policy?: BuildPolicy;
+};
+
+export type PlanEntry = { imageName: string; baseImageName: string; rebuild: boolean; reason: string };
+export type RebuildOutcome = { rebuildId: string; plan: PlanEntry[] };

@@ -1,0 +1,37 @@
+import type Docker from 'dockerode';
+import { createHash } from 'node:crypto';
+import type { BuildInputs, ImageRow } from '../db/schema.js';
+import { ensureLocalImage } from './local-image.js';
+
+export const IMAGE_TEMPLATE_LABEL = 'io.dispatchframework.imageTemplate';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * What a build of `image` on the base image pinned at `baseRef` is made from. The template comes from the base
+ * image's label, so the base image is inspected (pulled first on a host that lacks it).
+ */
+export async function resolveBuildInputs(
+  docker: Docker,
+  image: Pick<ImageRow, 'language' | 'runtimeManifest' | 'systemPackages'>,
+  base: { name: string; ref: string; digest: string },
+): Promise<BuildInputs> {
+  const inspected = await ensureLocalImage(docker, base.ref);
+  return {
+    baseImage: base.name,
+    baseDigest: base.digest,
+    language: image.language,
+    manifestSha256: sha256(image.runtimeManifest),
+    systemPackages: image.systemPackages,
+    template: inspected.Config?.Labels?.[IMAGE_TEMPLATE_LABEL] ?? 'default',
+  };
+}
+
+/**
+ * The identity of a build's result: equal hashes give the same image. The base image's name is left out (two base
+ * images at one digest are one base), the order of system packages is kept (it is the install order).
+ */
+export function inputsSha256(inputs: BuildInputs): string {
+  const { baseDigest, language, manifestSha256, systemPackages, template } = inputs;
+  return sha256(JSON.stringify([baseDigest, language, manifestSha256, systemPackages, template]));
+}

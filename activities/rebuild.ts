@@ -1,0 +1,66 @@
+import type Docker from 'dockerode';
+import { findBaseImage, refreshBaseImageDigest } from '../db/base-images.js';
+import { findBuild } from '../db/builds.js';
+import type { Db } from '../db/client.js';
+import { findImageById } from '../db/images.js';
+import { repositoryOf } from '../docker-reference.js';
+import { inputsSha256, resolveBuildInputs } from './build-inputs.js';
+import { decideRebuild } from './rebuild-decision.js';
+import { pullAndResolve } from './pull-image.js';
+
+export type VerifiedBase = { name: string; dockerUrl: string; digest?: string; error?: string };
+
+/**
+ * Resolves a base image's tag to the digest it names today (a pull), and records it when it moved. A base image
+ * that cannot be verified is reported, not failed: the plan says why its images are skipped.
+ */
+export async function reverifyBaseImage(docker: Docker, db: Db, org: string, name: string): Promise<VerifiedBase> {
+  const row = await findBaseImage(db, org, name);
+  if (!row) return { name, dockerUrl: '', error: `base image ${name} not found` };
+  if (row.status !== 'READY') return { name, dockerUrl: row.dockerUrl, error: `base image ${name} is ${row.status}` };
+  try {
+    const { digest } = await pullAndResolve(docker, row.dockerUrl);
+    if (digest !== row.digest) await refreshBaseImageDigest(db, row.id, digest);
+    return { name, dockerUrl: row.dockerUrl, digest };
+  } catch (err) {
+    return {
+      name,
+      dockerUrl: row.dockerUrl,
+      error: `base image ${name} could not be verified: ${(err as Error).message}`,
+    };
+  }
+}
+
+export type ImagePlan = {
+  imageName: string;
+  baseImageName: string;
+  rebuild: boolean;
+  reason: string;
+  imageId: string;
+  generation: number;
+  inputsSha256: string | null;
+};
+
+/** Compares what the image would be built from now with what its last successful build was made from. */
+export async function planImageRebuild(
+  docker: Docker,
+  db: Db,
+  input: { imageId: string; base: VerifiedBase; force: boolean },
+): Promise<ImagePlan | null> {
+  const image = await findImageById(db, input.imageId);
+  if (!image) return null; // deleted since it was selected
+  const plan = {
+    imageName: image.name,
+    baseImageName: image.baseImageName,
+    imageId: image.id,
+    generation: image.generation,
+  };
+  const { base } = input;
+  if (!base.digest)
+    return { ...plan, rebuild: false, reason: base.error ?? 'base image not verified', inputsSha256: null };
+  const ref = `${repositoryOf(base.dockerUrl)}@${base.digest}`;
+  const current = await resolveBuildInputs(docker, image, { name: base.name, ref, digest: base.digest });
+  const last = image.currentBuildId ? await findBuild(db, image.id, image.currentBuildId) : undefined;
+  const decision = decideRebuild(last ? { buildId: last.id, inputs: last.inputs } : null, current, input.force);
+  return { ...plan, ...decision, inputsSha256: inputsSha256(current) };
+}

@@ -1,0 +1,73 @@
+import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { Hono, type Context } from 'hono';
+import { deleteSchedule, findSchedule, insertSchedule, listSchedules } from '../db/rebuilds.js';
+import { createRebuildSchedule, describeSchedule, scheduleHandle } from '../workflows/rebuild-client.js';
+import { limitBody, readBody } from './body.js';
+import type { AppDeps, AppEnv } from './context.js';
+import { alreadyExists, ApiError, notFound } from './errors.js';
+import { checkSelector } from './rebuild-routes.js';
+import { scheduleBodySchema, toScheduleResource } from './rebuild-model.js';
+import { labelFor, nameFromPath, parseBody, unavailable } from './route-helpers.js';
+
+const SCHEDULE = 'rebuild schedule';
+
+/** Rebuild schedules: cron-driven batch rebuilds, backed by Temporal Schedules (visible in the Web UI). */
+export function scheduleRoutes({ database, starter, logger }: AppDeps) {
+  const { db } = database;
+
+  async function scheduleOf(c: Context<AppEnv>) {
+    const name = nameFromPath(c, SCHEDULE);
+    const row = await findSchedule(db, c.get('org'), name);
+    if (!row) throw notFound(SCHEDULE, name);
+    return row;
+  }
+  const answer = async (c: Context<AppEnv>, row: Awaited<ReturnType<typeof scheduleOf>>, status: 200 | 201 = 200) =>
+    c.json(toScheduleResource(row, await describeSchedule(starter, row.org, row.name)), status);
+
+  return new Hono<AppEnv>()
+    .post('/', limitBody, async (c) => {
+      const org = c.get('org');
+      const raw = await readBody(c, SCHEDULE);
+      const label = labelFor(SCHEDULE, raw);
+      const { paused, ...spec } = parseBody(scheduleBodySchema, raw, label);
+      await checkSelector(db, org, spec.selector, label);
+      // One transaction: a schedule Temporal refuses (a cron it cannot read) leaves no row behind.
+      const row = await db.transaction(async (tx) => {
+        const inserted = await insertSchedule(tx, org, spec);
+        if (!inserted) throw alreadyExists(SCHEDULE, spec.name);
+        await createRebuildSchedule(starter, inserted, paused).catch((err: { code?: number; message?: string }) => {
+          if (err.code === 3) throw new ApiError(400, `${label}: cron: ${err.message}`); // gRPC INVALID_ARGUMENT
+          throw unavailable(logger, label, err);
+        });
+        return inserted;
+      });
+      return answer(c, row, 201);
+    })
+    .get('/', async (c) => {
+      const rows = await listSchedules(db, c.get('org'));
+      const described = await Promise.all(rows.map((row) => describeSchedule(starter, row.org, row.name)));
+      return c.json(rows.map((row, i) => toScheduleResource(row, described[i] ?? {})));
+    })
+    .get('/:name', async (c) => answer(c, await scheduleOf(c)))
+    .post('/:name/pause', async (c) => {
+      const row = await scheduleOf(c);
+      await scheduleHandle(starter, row.org, row.name).pause('paused through the API');
+      return answer(c, row);
+    })
+    .post('/:name/unpause', async (c) => {
+      const row = await scheduleOf(c);
+      await scheduleHandle(starter, row.org, row.name).unpause('unpaused through the API');
+      return answer(c, row);
+    })
+    .post('/:name/trigger', async (c) => {
+      const row = await scheduleOf(c);
+      await scheduleHandle(starter, row.org, row.name).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
+      return answer(c, row);
+    })
+    .delete('/:name', async (c) => {
+      const row = await scheduleOf(c);
+      await scheduleHandle(starter, row.org, row.name).delete();
+      await deleteSchedule(db, row.org, row.name);
+      return c.json({ ...toScheduleResource(row, {}), deleted: true });
+    });
+}

@@ -1,0 +1,121 @@
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import type { Queryable } from './client.js';
+import { images, rebuildItems, rebuilds, rebuildSchedules, type RebuildSelector } from './schema.js';
+
+export type RebuildOpen = {
+  id: string;
+  org: string;
+  selector: RebuildSelector;
+  dryRun: boolean;
+  force: boolean;
+  trigger: string;
+};
+export type PlannedItem = { imageName: string; baseImageName: string; rebuild: boolean; reason: string };
+
+/** Opens the rebuild's row; a retried activity finds it again. */
+export async function openRebuild(db: Queryable, open: RebuildOpen): Promise<void> {
+  await db.insert(rebuilds).values(open).onConflictDoNothing({ target: rebuilds.id });
+}
+
+/** The images a selector picks in an org, in name order. */
+export async function selectImages(db: Queryable, org: string, selector: RebuildSelector) {
+  const filter =
+    'baseImageName' in selector
+      ? eq(images.baseImageName, selector.baseImageName)
+      : 'tag' in selector
+        ? sql`${images.tags} @> ${JSON.stringify([selector.tag])}::jsonb`
+        : undefined;
+  return db
+    .select({ id: images.id, name: images.name, baseImageName: images.baseImageName, generation: images.generation })
+    .from(images)
+    .where(filter ? and(eq(images.org, org), filter) : eq(images.org, org))
+    .orderBy(asc(images.name));
+}
+
+export async function recordPlan(db: Queryable, rebuildId: string, items: PlannedItem[], dryRun: boolean) {
+  await db.transaction(async (tx) => {
+    await tx.delete(rebuildItems).where(eq(rebuildItems.rebuildId, rebuildId));
+    if (items.length) {
+      const outcome = (i: PlannedItem) => (i.rebuild ? (dryRun ? 'PLANNED' : 'PENDING') : 'SKIPPED');
+      await tx.insert(rebuildItems).values(items.map((i) => ({ ...i, rebuildId, outcome: outcome(i) })));
+    }
+    await tx
+      .update(rebuilds)
+      .set({ status: dryRun ? 'DONE' : 'RUNNING' })
+      .where(eq(rebuilds.id, rebuildId));
+    if (dryRun)
+      await tx
+        .update(rebuilds)
+        .set({ finishedAt: sql`now()` })
+        .where(eq(rebuilds.id, rebuildId));
+  });
+}
+
+export async function setItemOutcome(
+  db: Queryable,
+  rebuildId: string,
+  imageName: string,
+  outcome: string,
+  reason?: string,
+): Promise<void> {
+  await db
+    .update(rebuildItems)
+    .set(reason ? { outcome, reason } : { outcome })
+    .where(and(eq(rebuildItems.rebuildId, rebuildId), eq(rebuildItems.imageName, imageName)));
+}
+
+export async function finishRebuild(db: Queryable, rebuildId: string): Promise<void> {
+  await db
+    .update(rebuilds)
+    .set({ status: 'DONE', finishedAt: sql`now()` })
+    .where(eq(rebuilds.id, rebuildId));
+}
+
+export async function findRebuild(db: Queryable, org: string, id: string) {
+  const [row] = await db
+    .select()
+    .from(rebuilds)
+    .where(and(eq(rebuilds.org, org), eq(rebuilds.id, id)));
+  if (!row) return undefined;
+  const items = await db
+    .select()
+    .from(rebuildItems)
+    .where(eq(rebuildItems.rebuildId, id))
+    .orderBy(asc(rebuildItems.imageName));
+  return { ...row, items };
+}
+
+export async function listRebuilds(db: Queryable, org: string, limit = 50) {
+  return db.select().from(rebuilds).where(eq(rebuilds.org, org)).orderBy(desc(rebuilds.createdAt)).limit(limit);
+}
+
+export type ScheduleSpec = { name: string; cron: string; selector: RebuildSelector; force: boolean };
+
+export async function insertSchedule(db: Queryable, org: string, spec: ScheduleSpec) {
+  const [row] = await db
+    .insert(rebuildSchedules)
+    .values({ org, ...spec })
+    .onConflictDoNothing({ target: [rebuildSchedules.org, rebuildSchedules.name] })
+    .returning();
+  return row;
+}
+
+export async function listSchedules(db: Queryable, org: string) {
+  return db.select().from(rebuildSchedules).where(eq(rebuildSchedules.org, org)).orderBy(asc(rebuildSchedules.name));
+}
+
+export async function findSchedule(db: Queryable, org: string, name: string) {
+  const [row] = await db
+    .select()
+    .from(rebuildSchedules)
+    .where(and(eq(rebuildSchedules.org, org), eq(rebuildSchedules.name, name)));
+  return row;
+}
+
+export async function deleteSchedule(db: Queryable, org: string, name: string) {
+  const [row] = await db
+    .delete(rebuildSchedules)
+    .where(and(eq(rebuildSchedules.org, org), eq(rebuildSchedules.name, name)))
+    .returning();
+  return row;
+}

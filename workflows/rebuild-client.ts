@@ -1,0 +1,89 @@
+// Client side of batch rebuilds and their schedules (used by the API; not part of the workflow bundle).
+import { ScheduleOverlapPolicy, WorkflowIdConflictPolicy } from '@temporalio/client';
+import type { RebuildScheduleRow } from '../db/schema.js';
+import type { WorkflowStarter } from './client.js';
+import type { RebuildJob, RebuildOutcome } from './jobs.js';
+import type { rebuildWorkflow } from './rebuild.js';
+import { DISPATCH_KIND, DISPATCH_NAME, DISPATCH_ORG, DISPATCH_STATUS } from './search-attributes.js';
+
+export type RebuildRequest = Pick<RebuildJob, 'org' | 'selector' | 'dryRun' | 'force' | 'trigger'> & {
+  rebuildId: string;
+};
+
+const searchAttributes = (org: string, name: string, status: string) => [
+  { key: DISPATCH_ORG, value: org },
+  { key: DISPATCH_KIND, value: 'Rebuild' },
+  { key: DISPATCH_NAME, value: name },
+  { key: DISPATCH_STATUS, value: status },
+];
+
+function jobFor(
+  starter: WorkflowStarter,
+  request: Omit<RebuildRequest, 'rebuildId'> & { rebuildId?: string },
+): RebuildJob {
+  return { ...request, concurrency: starter.rebuildConcurrency ?? 2, policy: starter.buildPolicy };
+}
+
+function startOptions(starter: WorkflowStarter, request: RebuildRequest) {
+  return {
+    taskQueue: starter.taskQueue,
+    workflowId: `rebuild/${request.org}/${request.rebuildId}`,
+    args: [jobFor(starter, request)] as [RebuildJob],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+    typedSearchAttributes: searchAttributes(request.org, request.rebuildId, request.dryRun ? 'PLANNING' : 'RUNNING'),
+    staticSummary: `${request.dryRun ? 'plan' : 'run'} a rebuild of ${JSON.stringify(request.selector)} in org ${request.org}`,
+  };
+}
+
+/** A dry run answers its plan: the API waits for it (it re-verifies base images, which takes seconds). */
+export async function planRebuild(starter: WorkflowStarter, request: RebuildRequest): Promise<RebuildOutcome> {
+  return starter.client.workflow.execute<typeof rebuildWorkflow>('rebuildWorkflow', startOptions(starter, request));
+}
+
+export async function startRebuild(starter: WorkflowStarter, request: RebuildRequest): Promise<void> {
+  await starter.client.workflow.start<typeof rebuildWorkflow>('rebuildWorkflow', startOptions(starter, request));
+}
+
+export const scheduleIdFor = (org: string, name: string) => `rebuild-schedule/${org}/${name}`;
+
+/** A Temporal schedule that starts a (non-dry) rebuild on `cron`; overlapping runs are skipped. */
+export async function createRebuildSchedule(starter: WorkflowStarter, row: RebuildScheduleRow, paused: boolean) {
+  const job = jobFor(starter, {
+    org: row.org,
+    selector: row.selector,
+    dryRun: false,
+    force: row.force,
+    trigger: `schedule ${row.name}`,
+  });
+  await starter.client.schedule.create({
+    scheduleId: scheduleIdFor(row.org, row.name),
+    spec: { cronExpressions: [row.cron] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'rebuildWorkflow',
+      taskQueue: starter.taskQueue,
+      workflowId: `rebuild/${row.org}/schedule-${row.name}`,
+      args: [job],
+      typedSearchAttributes: searchAttributes(row.org, row.name, 'RUNNING'),
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes' },
+    state: { paused, note: paused ? 'created paused' : undefined },
+  });
+}
+
+export const scheduleHandle = (starter: WorkflowStarter, org: string, name: string) =>
+  starter.client.schedule.getHandle(scheduleIdFor(org, name));
+
+/** What Temporal knows of a schedule: whether it is paused, its next and recent runs. */
+export async function describeSchedule(starter: WorkflowStarter, org: string, name: string) {
+  const description = await scheduleHandle(starter, org, name).describe();
+  return {
+    paused: description.state.paused,
+    note: description.state.note || null,
+    nextRunTimes: description.info.nextActionTimes.map((d) => d.toISOString()),
+    recentRuns: description.info.recentActions.map((a) => ({
+      scheduledAt: a.scheduledAt.toISOString(),
+      workflowId: a.action.workflow.workflowId,
+    })),
+  };
+}
