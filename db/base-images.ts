@@ -1,6 +1,6 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from './client.js';
-import { baseImages, type BaseImageRow, type StoredStatus, type Tag } from './schema.js';
+import { baseImages, type BaseImageRow, type StoredStatus, type Tag, unsettledFor } from './schema.js';
 
 export type BaseImageSpec = { name: string; dockerUrl: string; language: string; tags: Tag[] };
 export type ListFilter = { tags?: Tag[]; status?: StoredStatus; language?: string };
@@ -96,17 +96,8 @@ export async function isDockerUrlInUse(db: Queryable, dockerUrl: string): Promis
   return rows.length > 0;
 }
 
-/** Base images whose work may have been lost (a process died between the commit and the workflow start). */
 export async function listUnsettledBaseImages(db: Queryable, olderThanSeconds: number): Promise<BaseImageRow[]> {
-  return db
-    .select()
-    .from(baseImages)
-    .where(
-      and(
-        sql`${baseImages.status} in ('INITIALIZED', 'CREATING', 'UPDATING')`,
-        sql`${baseImages.modifiedAt} < now() - make_interval(secs => ${olderThanSeconds})`,
-      ),
-    );
+  return db.select().from(baseImages).where(unsettledFor(baseImages, olderThanSeconds));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { ListFilter } from './base-images.js';
 import type { Queryable } from './client.js';
-import { images, type ImageRow, type StoredStatus, type SystemPackage, type Tag } from './schema.js';
+import { images, type ImageRow, type StoredStatus, type SystemPackage, type Tag, unsettledFor } from './schema.js';
 
 export type ImageSpec = {
   name: string;
@@ -98,13 +98,5 @@ export async function setImageStatus(
 }
 
 export async function listUnsettledImages(db: Queryable, olderThanSeconds: number): Promise<ImageRow[]> {
-  return db
-    .select()
-    .from(images)
-    .where(
-      and(
-        sql`${images.status} in ('INITIALIZED', 'CREATING', 'UPDATING')`,
-        sql`${images.modifiedAt} < now() - make_interval(secs => ${olderThanSeconds})`,
-      ),
-    );
+  return db.select().from(images).where(unsettledFor(images, olderThanSeconds));
 }

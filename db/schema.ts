@@ -10,7 +10,9 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
+import { and, sql } from 'drizzle-orm';
 
 /** Statuses a resource can be stored in; DELETED is only ever an API answer, never stored. */
 export const STORED_STATUSES = ['INITIALIZED', 'CREATING', 'UPDATING', 'READY', 'ERROR'] as const;
@@ -18,6 +20,16 @@ export type StoredStatus = (typeof STORED_STATUSES)[number];
 export const resourceStatus = pgEnum('resource_status', STORED_STATUSES);
 
 export type Tag = { key: string; value: string };
+
+/**
+ * Rows whose work may have been lost: still in progress, untouched for `seconds` (a process died between the
+ * commit and the workflow start, say). The reconciler restarts their workflow unless one is running.
+ */
+export const unsettledFor = (table: { status: AnyPgColumn; modifiedAt: AnyPgColumn }, seconds: number) =>
+  and(
+    sql`${table.status} in ('INITIALIZED', 'CREATING', 'UPDATING')`,
+    sql`${table.modifiedAt} < now() - make_interval(secs => ${seconds})`,
+  );
 
 /** Columns every resource kind shares (images will add theirs beside these). */
 const resourceColumns = {
