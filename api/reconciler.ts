@@ -13,15 +13,16 @@ export function startReconciler(
   db: Db,
   starter: WorkflowStarter,
   logger: Logger,
-  intervalMs = 30_000,
-  graceSeconds = 60,
+  { intervalMs = 30_000, graceSeconds = 60, org }: { intervalMs?: number; graceSeconds?: number; org?: string } = {},
 ) {
+  // `org` narrows the sweep (tests); the service sweeps every org.
+  const mine = <T extends { org: string }>(rows: T[]) => rows.filter((row) => !org || row.org === org);
   const sweep = async () => {
     try {
-      for (const row of await listUnsettledBaseImages(db, graceSeconds)) {
+      for (const row of mine(await listUnsettledBaseImages(db, graceSeconds))) {
         await startBaseImageVerification(starter, row, { supersede: false });
       }
-      for (const row of await listUnsettledImages(db, graceSeconds)) {
+      for (const row of mine(await listUnsettledImages(db, graceSeconds))) {
         await startImageBuild(starter, row, 'reconcile', { supersede: false });
       }
     } catch (err) {

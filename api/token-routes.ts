@@ -8,7 +8,7 @@ import { ApiError } from './errors.js';
 import { unixSeconds } from './resource-schema.js';
 import { parseBody } from './route-helpers.js';
 
-const tokenBodySchema = z.strictObject({
+export const tokenBodySchema = z.strictObject({
   name: z.string({ error: 'is required' }).min(1, 'must not be empty').max(128),
   role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
 });

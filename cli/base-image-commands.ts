@@ -7,7 +7,6 @@ import {
   addDeleteCommand,
   addGetCommand,
   reportCreated,
-  withWaitOptions,
   type ResourceKind,
   type VerbCommands,
   type WaitFlags,
@@ -42,31 +41,32 @@ export const baseImageKind: ResourceKind<BaseImage> = {
     { header: 'STATUS', cell: (b) => b.status ?? '' },
     { header: 'CREATED DATE', cell: (b) => formatDate(b.createdTime) },
   ],
+  waitSeconds: 600,
 };
 
 export function addBaseImageCommands(parents: VerbCommands): void {
-  withWaitOptions(
-    parents.create
-      .command(baseImageKind.command)
-      .aliases(baseImageKind.aliases)
-      .description('register a Docker image as a base image; the service pulls it to verify it')
-      .argument('<name>', 'name of the base image')
-      .argument('<url>', 'Docker reference of the image, e.g. dispatchframework/python3-base:0.0.13')
-      .requiredOption('--language <language>', 'language runtime the image provides, e.g. python3 or nodejs')
-      .option('--tag <key=value>', 'add a tag (repeatable)', collectTag),
-  ).action(async (name: string, url: string, options: CreateOptions, command: Command) => {
-    const context = commandContext(command);
-    const created = await context.client.post<BaseImage>(baseImageKind.path, {
-      name,
-      dockerUrl: url,
-      language: options.language,
-      tags: options.tag ?? [],
+  parents.create
+    .command(baseImageKind.command)
+    .aliases(baseImageKind.aliases)
+    .description('register a Docker image as a base image; the service pulls it to verify it')
+    .argument('<name>', 'name of the base image')
+    .argument('<url>', 'Docker reference of the image, e.g. dispatchframework/python3-base:0.0.13')
+    .requiredOption('--language <language>', 'language runtime the image provides, e.g. python3 or nodejs')
+    .option('--tag <key=value>', 'add a tag (repeatable)', collectTag)
+    .action(async (name: string, url: string, options: CreateOptions, command: Command) => {
+      const context = commandContext(command);
+      const created = await context.client.post<BaseImage>(baseImageKind.path, {
+        name,
+        dockerUrl: url,
+        language: options.language,
+        tags: options.tag ?? [],
+      });
+      // --wait and --wait-timeout belong to `create` (see withWaitOptions), hence optsWithGlobals.
+      await reportCreated(baseImageKind, context, created, command.optsWithGlobals<WaitFlags>());
     });
-    await reportCreated(baseImageKind, context, created, options);
-  });
 
   addGetCommand(parents.get, baseImageKind);
   addDeleteCommand(parents.delete, baseImageKind);
 }
 
-type CreateOptions = WaitFlags & { language: string; tag?: Tag[] };
+type CreateOptions = { language: string; tag?: Tag[] };

@@ -1,5 +1,6 @@
-// A small fetch-based client for the Dispatch REST API. Every request carries the org header; every failure becomes
-// one of two error types that main.ts prints without a stack trace.
+// A small fetch-based client for the Dispatch REST API. Every request carries the bearer token (and the org header
+// when the user chose an org); every failure becomes one of two error types that main.ts prints without a stack
+// trace. The token goes into a header only: never into a URL or a message, so no error output can show it.
 
 export const ORG_HEADER = 'X-Dispatch-Org';
 
@@ -26,16 +27,23 @@ export class ConnectionError extends Error {
   }
 }
 
-export type ClientOptions = { server: string; organization: string; fetch?: typeof fetch };
+export type ClientOptions = {
+  server: string;
+  organization?: string;
+  token?: string;
+  /** Appended to a 401's message: which setting held the refused token, or how to give one. */
+  unauthorizedHint?: string;
+  fetch?: typeof fetch;
+};
 
 export class DispatchClient {
   readonly server: string;
-  private readonly organization: string;
+  private readonly options: ClientOptions;
   private readonly fetch: typeof fetch;
 
   constructor(options: ClientOptions) {
     this.server = options.server.replace(/\/+$/, '');
-    this.organization = options.organization;
+    this.options = options;
     this.fetch = options.fetch ?? globalThis.fetch;
   }
 
@@ -51,22 +59,28 @@ export class DispatchClient {
     return this.request<T>('DELETE', path);
   }
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { [ORG_HEADER]: this.organization, Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+  /** POSTs a body that is already text in another format (a YAML bundle), answering the JSON reply. */
+  postText<T>(path: string, text: string, contentType: string): Promise<T> {
+    return this.send<T>('POST', path, { text, contentType });
+  }
+
+  request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const raw = body === undefined ? undefined : { text: JSON.stringify(body), contentType: 'application/json' };
+    return this.send<T>(method, path, raw);
+  }
+
+  private async send<T>(method: string, path: string, body?: { text: string; contentType: string }): Promise<T> {
+    const headers = this.headers('application/json');
+    if (body) headers['Content-Type'] = body.contentType;
     let response: Response;
     let text: string;
     try {
-      response = await this.fetch(this.server + path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      response = await this.fetch(this.server + path, { method, headers, body: body?.text });
       text = await response.text();
     } catch (err) {
       throw new ConnectionError(this.server, err);
     }
-    if (!response.ok) throw new ApiError(response.status, errorMessage(text, response.statusText));
+    if (!response.ok) throw this.apiError(response, text);
     try {
       return JSON.parse(text) as T;
     } catch {
@@ -82,17 +96,25 @@ export class DispatchClient {
   async stream(path: string): Promise<ReadableStream<Uint8Array>> {
     let response: Response;
     try {
-      response = await this.fetch(this.server + path, {
-        headers: { [ORG_HEADER]: this.organization, Accept: 'text/plain' },
-      });
+      response = await this.fetch(this.server + path, { headers: this.headers('text/plain') });
     } catch (err) {
       throw new ConnectionError(this.server, err);
     }
-    if (!response.ok) {
-      const text = await response.text().catch(() => '');
-      throw new ApiError(response.status, errorMessage(text, response.statusText));
-    }
+    if (!response.ok) throw this.apiError(response, await response.text().catch(() => ''));
     return response.body ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
+  }
+
+  private headers(accept: string): Record<string, string> {
+    const headers: Record<string, string> = { Accept: accept };
+    if (this.options.token) headers.Authorization = `Bearer ${this.options.token}`;
+    if (this.options.organization) headers[ORG_HEADER] = this.options.organization;
+    return headers;
+  }
+
+  private apiError(response: Response, text: string): ApiError {
+    const message = errorMessage(text, response.statusText);
+    const hint = response.status === 401 ? this.options.unauthorizedHint : undefined;
+    return new ApiError(response.status, hint ? `${message} (${hint})` : message);
   }
 }
 

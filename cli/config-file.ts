@@ -16,7 +16,7 @@ export function readCliConfig(path = configPath()): CliConfig {
     const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
     return typeof parsed === 'object' && parsed !== null ? (parsed as CliConfig) : {};
   } catch (err) {
-    throw new Error(`the config file ${path} is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`the config file ${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -1,20 +1,27 @@
-// What every command needs from the global flags: an API client for the chosen server and org, and the output format.
+// What every command needs from the global flags: an API client for the chosen server, token and org, and the
+// output format. The settings themselves (flags > env > config file > defaults) are resolved in settings.ts.
 import type { Command } from 'commander';
 import { DispatchClient } from './client.js';
 import { outputFormat, type OutputFormat } from './output.js';
+import { DEFAULT_SERVER, resolveSettings, unauthorizedHint, type SettingFlags } from './settings.js';
 
-export const DEFAULT_SERVER = 'http://127.0.0.1:8080';
-export const DEFAULT_ORGANIZATION = 'default';
+export { DEFAULT_SERVER };
 
-export type GlobalOptions = { server: string; organization: string; output?: 'json' | 'yaml'; json?: boolean };
+export type GlobalOptions = SettingFlags & { output?: 'json' | 'yaml'; json?: boolean };
 
 export type CommandContext = { client: DispatchClient; format: OutputFormat };
 
 /** Reads the global flags (which commander accepts before or after the subcommand) from the running command. */
 export function commandContext(command: Command): CommandContext {
   const options = command.optsWithGlobals<GlobalOptions>();
+  const settings = resolveSettings(options, process.env);
   return {
-    client: new DispatchClient({ server: checkServer(options.server), organization: options.organization }),
+    client: new DispatchClient({
+      server: checkServer(settings.server),
+      organization: settings.organization,
+      token: settings.token,
+      unauthorizedHint: unauthorizedHint(settings),
+    }),
     format: outputFormat(options),
   };
 }

@@ -9,7 +9,6 @@ import {
   addDeleteCommand,
   addGetCommand,
   reportCreated,
-  withWaitOptions,
   type ResourceKind,
   type VerbCommands,
   type WaitFlags,
@@ -47,43 +46,41 @@ export const imageKind: ResourceKind<Image> = {
     { header: 'STATUS', cell: (i) => i.status ?? '' },
     { header: 'CREATED DATE', cell: (i) => formatDate(i.createdTime) },
   ],
+  // A build downloads from package mirrors and pushes to a registry: minutes are normal, so ten would cut builds off.
+  waitSeconds: 30 * 60,
 };
 
-// A build downloads from package mirrors and pushes to a registry: minutes are normal, so ten would cut builds off.
-const IMAGE_WAIT_TIMEOUT_SECONDS = 30 * 60;
-
 export function addImageCommands(parents: VerbCommands): void {
-  withWaitOptions(
-    parents.create
-      .command(imageKind.command)
-      .aliases(imageKind.aliases)
-      .description('build an image from a base image plus runtime and system dependencies')
-      .argument('<name>', 'name of the image')
-      .argument('<base-image-name>', 'name of the base image to build on')
-      .option('--runtime-deps <file>', 'runtime manifest, e.g. requirements.txt (python3) or package.json (nodejs)')
-      .option('--system-deps <file>', 'OS packages, JSON or YAML: {"packages":[{"name":"curl","version":"7.59.0"}]}')
-      .option('-a, --application <app>', 'tag the image with Application=APP')
-      .option('--tag <key=value>', 'add a tag (repeatable)', collectTag),
-    IMAGE_WAIT_TIMEOUT_SECONDS,
-  ).action(async (name: string, baseImageName: string, options: CreateOptions, command: Command) => {
-    const context = commandContext(command);
-    // One after the other, so that with two bad files the message is always about the first.
-    const runtimeDependencies = await readRuntimeDependencies(options.runtimeDeps);
-    const systemDependencies = await readSystemDependencies(options.systemDeps);
-    const tags = [...(options.tag ?? [])];
-    if (options.application) tags.push({ key: 'Application', value: options.application });
-    const created = await context.client.post<Image>(imageKind.path, {
-      name,
-      baseImageName,
-      runtimeDependencies,
-      systemDependencies,
-      tags,
+  parents.create
+    .command(imageKind.command)
+    .aliases(imageKind.aliases)
+    .description('build an image from a base image plus runtime and system dependencies')
+    .argument('<name>', 'name of the image')
+    .argument('<base-image-name>', 'name of the base image to build on')
+    .option('--runtime-deps <file>', 'runtime manifest, e.g. requirements.txt (python3) or package.json (nodejs)')
+    .option('--system-deps <file>', 'OS packages, JSON or YAML: {"packages":[{"name":"curl","version":"7.59.0"}]}')
+    .option('-a, --application <app>', 'tag the image with Application=APP')
+    .option('--tag <key=value>', 'add a tag (repeatable)', collectTag)
+    .action(async (name: string, baseImageName: string, options: CreateOptions, command: Command) => {
+      const context = commandContext(command);
+      // One after the other, so that with two bad files the message is always about the first.
+      const runtimeDependencies = await readRuntimeDependencies(options.runtimeDeps);
+      const systemDependencies = await readSystemDependencies(options.systemDeps);
+      const tags = [...(options.tag ?? [])];
+      if (options.application) tags.push({ key: 'Application', value: options.application });
+      const created = await context.client.post<Image>(imageKind.path, {
+        name,
+        baseImageName,
+        runtimeDependencies,
+        systemDependencies,
+        tags,
+      });
+      // --wait and --wait-timeout belong to `create` (see withWaitOptions), hence optsWithGlobals.
+      await reportCreated(imageKind, context, created, command.optsWithGlobals<WaitFlags>());
     });
-    await reportCreated(imageKind, context, created, options);
-  });
 
   addGetCommand(parents.get, imageKind);
   addDeleteCommand(parents.delete, imageKind);
 }
 
-type CreateOptions = WaitFlags & { runtimeDeps?: string; systemDeps?: string; application?: string; tag?: Tag[] };
+type CreateOptions = { runtimeDeps?: string; systemDeps?: string; application?: string; tag?: Tag[] };

@@ -3,36 +3,40 @@
 import { Command, Option } from 'commander';
 import { addBaseImageCommands } from './base-image-commands.js';
 import { addBuildCommands } from './build-commands.js';
+import { addBundleCommands } from './bundle-commands.js';
 import { ApiError } from './client.js';
-import { DEFAULT_ORGANIZATION, DEFAULT_SERVER } from './context.js';
+import { DEFAULT_SERVER } from './context.js';
 import { addImageCommands } from './image-commands.js';
 import { addLogCommands } from './log-commands.js';
 import { parseOutputFormat } from './output.js';
+import { withWaitOptions } from './resource-commands.js';
+import { addTokenCommands } from './token-commands.js';
 
 export function buildProgram(): Command {
+  // No commander defaults or .env() here: settings.ts puts the config file between the environment and the defaults.
   const program = new Command('dispatch')
     .description('Manage Dispatch base images and images')
     .showHelpAfterError('(add --help for usage)')
     // Subcommands inherit this, so `dispatch get base-image --help` lists --server, -o and the rest too.
     .configureHelp({ showGlobalOptions: true })
-    .addOption(
-      new Option('--server <url>', 'address of the Dispatch API').env('DISPATCH_API_URL').default(DEFAULT_SERVER),
-    )
-    .addOption(
-      new Option('--organization <org>', 'organization (tenant) to work in')
-        .env('DISPATCH_ORGANIZATION')
-        .default(DEFAULT_ORGANIZATION),
-    )
+    .option('--server <url>', `address of the Dispatch API (env DISPATCH_API_URL; default ${DEFAULT_SERVER})`)
+    .option('--organization <org>', "organization to work in (env DISPATCH_ORGANIZATION; default: the token's)")
+    .option('--token <token>', 'API bearer token (env DISPATCH_TOKEN)')
+    .option('--config <file>', 'CLI config file (env DISPATCH_CONFIG; default ~/.dispatch/config.json)')
     .addOption(new Option('-o, --output <format>', 'output format: json or yaml').argParser(parseOutputFormat))
     // Hidden, as in the original: a shorthand for `-o json` that scripts used.
     .addOption(new Option('--json', 'same as -o json').hideHelp());
 
-  const create = program.command('create').description('create a resource');
-  const get = program.command('get').description('show resources');
-  const del = program.command('delete').description('delete a resource');
-  addBaseImageCommands({ create, get, delete: del });
-  addImageCommands({ create, get, delete: del });
-  addBuildCommands(get);
+  const verbs = {
+    create: withWaitOptions(program.command('create').description('create resources: one by kind, or -f FILE')),
+    get: program.command('get').description('show resources'),
+    delete: program.command('delete').description('delete resources: one by kind, or -f FILE'),
+  };
+  addBaseImageCommands(verbs);
+  addImageCommands(verbs);
+  addTokenCommands(verbs);
+  addBuildCommands(verbs.get);
+  addBundleCommands(program, verbs);
   addLogCommands(program.command('logs').description('show build logs'));
   return program;
 }

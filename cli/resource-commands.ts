@@ -1,6 +1,7 @@
 // The parts of `get`, `delete` and `create --wait` that are the same for every kind of resource. A kind (base
-// image today, image next) is described once by a ResourceKind; only `create` differs per kind.
+// image, image) is described once by a ResourceKind; only `create` differs per kind.
 import { InvalidArgumentError, type Command } from 'commander';
+import type { DispatchClient } from './client.js';
 import { commandContext, type CommandContext } from './context.js';
 import { printResources, printStructured, type Column } from './output.js';
 import { waitUntilSettled } from './wait.js';
@@ -16,7 +17,12 @@ export type ResourceKind<R extends Resource> = {
   /** The collection under /v1, e.g. `/v1/baseimage`. */
   path: string;
   columns: readonly Column<R>[];
+  /** How long --wait waits by default: a pull takes seconds, an image build can take many minutes. */
+  waitSeconds: number;
 };
+
+/** What following a resource needs of its kind; every ResourceKind is one, whatever its columns. */
+export type KindRef = Pick<ResourceKind<Resource>, 'noun' | 'path' | 'waitSeconds'>;
 
 /** The verb commands every kind adds its subcommands to. */
 export type VerbCommands = { create: Command; get: Command; delete: Command };
@@ -56,13 +62,21 @@ export function addDeleteCommand<R extends Resource>(parent: Command, kind: Reso
     });
 }
 
-export type WaitFlags = { wait?: boolean; waitTimeout: number };
+export type WaitFlags = { wait?: boolean; waitTimeout?: number };
 
-/** Adds `--wait` and `--wait-timeout` to a create (later: update) command; kinds that build take longer to settle. */
-export function withWaitOptions(command: Command, defaultTimeoutSeconds = 600): Command {
+/**
+ * Adds `--wait` and `--wait-timeout` to a verb command (create, apply, update). They live on the verb, not on
+ * `create image`: commander lets a parent command take its known options from anywhere on the command line, so the
+ * verb would take them from `create -f` and `create image` alike. Subcommands read them with optsWithGlobals().
+ */
+export function withWaitOptions(command: Command): Command {
   return command
-    .option('--wait', 'follow the resource until it is READY or ERROR, showing status changes on stderr')
-    .option('--wait-timeout <seconds>', 'give up waiting after this many seconds', parseSeconds, defaultTimeoutSeconds);
+    .option('--wait', 'follow the resources until they are READY or ERROR, showing status changes on stderr')
+    .option(
+      '--wait-timeout <seconds>',
+      'give up waiting after this many seconds (default: 600, images 1800)',
+      parseSeconds,
+    );
 }
 
 /**
@@ -80,24 +94,38 @@ export async function reportCreated<R extends Resource>(
     return;
   }
   if (format === 'table') console.log(`Created ${kind.noun}: ${created.name}`);
-  // The create response counts as the first poll, so the initial status shows without another round trip.
-  let unseen: R | undefined = created;
+  const settled = await followResource<R>(kind, client, created, flags.waitTimeout);
+  // Scripts asking for JSON get the settled resource, which is what they waited for.
+  printStructured(format, settled);
+  if (settled.status === 'ERROR') throw new CliError(errorReport(kind, settled));
+}
+
+/**
+ * Polls one resource until READY or ERROR, printing each status change to stderr. `first` (a create or bundle
+ * answer) counts as the first poll when it carries a status, so that status shows without another round trip.
+ */
+export async function followResource<R extends Resource>(
+  kind: KindRef,
+  client: Pick<DispatchClient, 'get'>,
+  first: { name: string; status?: string },
+  timeoutSeconds = kind.waitSeconds,
+): Promise<R> {
+  let unseen: R | undefined = first.status ? (first as R) : undefined;
   const fetchResource = async () => {
-    const resource = unseen ?? (await client.get<R>(resourcePath(kind, created.name)));
+    const resource = unseen ?? (await client.get<R>(resourcePath(kind, first.name)));
     unseen = undefined;
     return resource;
   };
-  const settled = await waitUntilSettled(`${kind.noun} ${created.name}`, fetchResource, {
-    timeoutMs: flags.waitTimeout * 1000,
-    onStatus: (status) => console.error(`${kind.noun} ${created.name}: ${status}`),
+  return waitUntilSettled(`${kind.noun} ${first.name}`, fetchResource, {
+    timeoutMs: timeoutSeconds * 1000,
+    onStatus: (status) => console.error(`${kind.noun} ${first.name}: ${status}`),
   });
-  // Scripts asking for JSON get the settled resource, which is what they waited for.
-  printStructured(format, settled);
-  if (settled.status === 'ERROR') {
-    // reason[0] is the summary; what follows (an image build's last output lines) is multi-line, so it gets its own.
-    const [summary = 'no reason given', ...details] = settled.reason ?? [];
-    throw new CliError([`${kind.noun} ${created.name} is in ERROR: ${summary}`, ...details].join('\n'));
-  }
+}
+
+/** `image x is in ERROR: summary`; reason[0] is the summary, what follows (build output) gets lines of its own. */
+export function errorReport(kind: { noun: string }, resource: Resource): string {
+  const [summary = 'no reason given', ...details] = resource.reason ?? [];
+  return [`${kind.noun} ${resource.name} is in ERROR: ${summary}`, ...details].join('\n');
 }
 
 function parseSeconds(value: string): number {

@@ -7,9 +7,11 @@ import { loadConfig } from '../config.js';
 import { applyMigrations, connectDb } from '../db/client.js';
 import { REGISTRY, ROOT } from './helpers/env.js';
 
-// Once per run: migrations, the workflow bundle every test worker shares, and the fixture base image (cached).
+// Once per run: a database of the tests' own, migrations, the workflow bundle every test worker shares, and the
+// fixture base images (cached).
 export default async function setup() {
-  const { pool } = connectDb(loadConfig().DATABASE_URL, 1);
+  process.env.DATABASE_URL = await testDatabase(loadConfig().DATABASE_URL);
+  const { pool } = connectDb(process.env.DATABASE_URL, 1);
   await applyMigrations(pool);
   await pool.end();
 
@@ -27,6 +29,24 @@ export default async function setup() {
     }).trim();
   process.env.DISPATCH_TEST_PYTHON_BASE = fixture('python3');
   process.env.DISPATCH_TEST_NODE_BASE = fixture('nodejs');
+}
+
+/**
+ * The tests write to `<database>_test`, created when missing, so that a service running on the same machine (whose
+ * reconciler sweeps every org) never sees the tests' resources, and the tests never see its.
+ */
+async function testDatabase(serviceUrl: string): Promise<string> {
+  const url = new URL(serviceUrl);
+  const name = `${url.pathname.slice(1)}_test`;
+  const { pool } = connectDb(serviceUrl, 1);
+  try {
+    const exists = await pool.query('select 1 from pg_database where datname = $1', [name]);
+    if (!exists.rowCount) await pool.query(`create database "${name}"`);
+  } finally {
+    await pool.end();
+  }
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 const noop = () => undefined;

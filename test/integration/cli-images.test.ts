@@ -17,11 +17,12 @@ let server: ServerType;
 let apiUrl: string, dir: string;
 
 function dispatch(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, DISPATCH_API_URL: apiUrl, DISPATCH_ORGANIZATION: service.org };
+  // The token names the org (no org header); a config file that does not exist keeps ~/.dispatch out of the tests.
+  const auth = { DISPATCH_TOKEN: service.tokens.admin, DISPATCH_ORGANIZATION: '', DISPATCH_CONFIG: join(dir, 'none') };
+  const env = { ...process.env, DISPATCH_API_URL: apiUrl, ...auth };
   return new Promise((resolve) => {
     execFile('node', ['cli/bin.js', ...args], { cwd: ROOT, env, timeout: 170_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
     });
   });
 }

@@ -1,6 +1,8 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pythonFixture, ROOT } from '../helpers/env.js';
 import { startTestService, type TestService } from '../helpers/service.js';
@@ -13,7 +15,15 @@ let apiUrl: string;
 type Run = { code: number; stdout: string; stderr: string };
 
 function dispatch(...args: string[]): Promise<Run> {
-  const env = { ...process.env, DISPATCH_API_URL: apiUrl, DISPATCH_ORGANIZATION: service.org };
+  const env = {
+    ...process.env,
+    DISPATCH_API_URL: apiUrl,
+    // The org header is optional; sent, it must match the token's org, which this also checks.
+    DISPATCH_ORGANIZATION: service.org,
+    DISPATCH_TOKEN: service.tokens.admin,
+    // A path that does not exist: a developer's ~/.dispatch/config.json must not leak into the tests.
+    DISPATCH_CONFIG: join(tmpdir(), `no-dispatch-config-${service.org}.json`),
+  };
   return new Promise((resolve) => {
     execFile('node', ['cli/bin.js', ...args], { cwd: ROOT, env, timeout: 150_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

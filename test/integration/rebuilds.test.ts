@@ -6,10 +6,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pythonFixture, REGISTRY } from '../helpers/env.js';
 import { startTestService, type TestService } from '../helpers/service.js';
-import { eventually, settledBaseImage, settledImage } from '../helpers/wait.js';
+import { eventually, settledImage } from '../helpers/wait.js';
 
 type PlanEntry = { imageName: string; rebuild: boolean; reason: string };
-type Build = { id: string; trigger: string; outcome: string; reusedBuildId: string | null; catalogDiff: any };
+type Entry = { ecosystem: string; name: string; version: string };
+type Build = {
+  id: string;
+  trigger: string;
+  outcome: string;
+  reusedBuildId: string | null;
+  catalogDiff: { previousBuildId: string | null; added: Entry[] };
+};
 
 /** Builds `FROM` the python fixture with `extra` Dockerfile lines and pushes it under `ref` (a base image "moving"). */
 function pushBase(ref: string, extra = ''): void {

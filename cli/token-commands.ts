@@ -1,0 +1,61 @@
+// `dispatch create token NAME --role R`, `get tokens`, `delete token ID`: an org's administrators hand out API
+// tokens. The server keeps only a hash, so a new token is visible exactly once, in the answer to its creation.
+import { Option, type Command } from 'commander';
+import { commandContext } from './context.js';
+import { printResources, printStructured, type Column } from './output.js';
+import type { VerbCommands } from './resource-commands.js';
+import { formatDate } from './table.js';
+
+export const ROLES = ['admin', 'developer', 'viewer'] as const;
+
+/** An entry of GET /v1/token: never the token itself. */
+export type TokenInfo = { id: string; name: string; role: string; createdTime: number };
+
+/** The answer to POST /v1/token. */
+export type CreatedToken = TokenInfo & { token: string; org: string };
+
+export const tokenColumns: readonly Column<TokenInfo>[] = [
+  { header: 'ID', cell: (t) => t.id },
+  { header: 'NAME', cell: (t) => t.name },
+  { header: 'ROLE', cell: (t) => t.role },
+  { header: 'CREATED DATE', cell: (t) => formatDate(t.createdTime) },
+];
+
+export function addTokenCommands(parents: VerbCommands): void {
+  parents.create
+    .command('token')
+    .description('create an API token for your org (admins only); it is printed once')
+    .argument('<name>', 'what the token is for, e.g. "ci pipeline"')
+    // Required: a forgotten flag must not quietly mint an admin token.
+    .addOption(new Option('--role <role>', 'what the token may do').choices(ROLES).makeOptionMandatory())
+    .action(async (name: string, options: { role: string }, command: Command) => {
+      const { client, format } = commandContext(command);
+      const created = await client.post<CreatedToken>('/v1/token', { name, role: options.role });
+      // The token alone on stdout, so `TOKEN=$(dispatch create token ...)` works; the advice goes to stderr.
+      if (!printStructured(format, created)) console.log(created.token);
+      console.error(
+        `Created ${created.role} token "${created.name}" (id ${created.id}) for org ${created.org}. ` +
+          'It is shown only now: store it safely.',
+      );
+    });
+
+  parents.get
+    .command('tokens')
+    .alias('token')
+    .description("list your org's API tokens (their names and roles; the tokens themselves are never shown)")
+    .action(async (_options: object, command: Command) => {
+      const { client, format } = commandContext(command);
+      printResources(format, tokenColumns, await client.get<TokenInfo[]>('/v1/token'));
+    });
+
+  parents.delete
+    .command('token')
+    .alias('tokens')
+    .description('revoke an API token: requests carrying it are refused from now on')
+    .argument('<id>', 'the token ID, from `dispatch get tokens`')
+    .action(async (id: string, _options: object, command: Command) => {
+      const { client, format } = commandContext(command);
+      const deleted = await client.delete<{ id: string }>(`/v1/token/${encodeURIComponent(id)}`);
+      if (!printStructured(format, deleted)) console.log(`Deleted token: ${deleted.id}`);
+    });
+}

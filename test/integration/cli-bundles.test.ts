@@ -1,0 +1,148 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pythonFixture, ROOT } from '../helpers/env.js';
+import { startTestService, type TestService } from '../helpers/service.js';
+
+// `dispatch create|apply|update|delete -f` as the seed shows them: the seed's two files, written next to their
+// requirements.txt, and the CLI run from another folder (the '@file' is found beside the bundle, not in the cwd).
+let service: TestService;
+let server: ServerType;
+let apiUrl: string, dir: string, elsewhere: string;
+
+type Run = { code: number; stdout: string; stderr: string };
+
+/** Runs the CLI as the org's admin unless `env` says otherwise; an `undefined` value removes the variable. */
+function dispatch(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+  // The token names the org (no org header); a config file that does not exist keeps ~/.dispatch out of the tests.
+  const auth = { DISPATCH_TOKEN: service.tokens.admin, DISPATCH_ORGANIZATION: undefined };
+  const defaults = { DISPATCH_API_URL: apiUrl, DISPATCH_CONFIG: join(elsewhere, 'none.json'), ...auth };
+  const options = { cwd: elsewhere, env: { ...process.env, ...defaults, ...env }, timeout: 170_000 };
+  return new Promise((resolve) => {
+    execFile('node', [join(ROOT, 'cli/bin.js'), ...args], options, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const seedBaseImages = () => `kind: BaseImage
+name: my-python-base
+dockerUrl: ${pythonFixture()}
+language: python3
+tags:
+  - key: role
+    value: docs
+`;
+const seedImages = `kind: Image
+name: my-pandas
+baseImageName: my-python-base
+runtimeDependencies:
+  manifest: '@requirements.txt'
+tags:
+  - key: role
+    value: docs
+`;
+const requirements = 'six==1.16.0\n';
+const at = (file: string) => join(dir, file);
+
+beforeAll(async () => {
+  service = await startTestService();
+  server = serve({ fetch: service.app.fetch, hostname: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
+  apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  dir = await mkdtemp(join(tmpdir(), 'cli-bundles-'));
+  elsewhere = await mkdtemp(join(tmpdir(), 'cli-bundles-cwd-'));
+  await writeFile(at('base-images.yaml'), seedBaseImages());
+  await writeFile(at('images.yaml'), seedImages);
+  await writeFile(at('requirements.txt'), requirements);
+  await writeFile(at('both.yaml'), `${seedImages}---\n${seedBaseImages()}`);
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await service?.close();
+});
+
+describe('dispatch CLI, bundles', () => {
+  it('refuses a viewer with 403 and a missing token with 401, never printing a token', async () => {
+    const viewer = await dispatch(['create', '-f', at('base-images.yaml')], { DISPATCH_TOKEN: service.tokens.viewer });
+    expect(viewer.code).toBe(1);
+    expect(viewer.stderr).toMatch(/^\[Code: 403\] /);
+    expect(viewer.stderr).not.toContain(service.tokens.viewer);
+
+    const anonymous = await dispatch(['create', '-f', at('base-images.yaml')], { DISPATCH_TOKEN: undefined });
+    expect(anonymous.code).toBe(1);
+    expect(anonymous.stderr).toMatch(/^\[Code: 401\] missing bearer token.*no token given/);
+  });
+
+  it('writes nothing from a bundle with one bad document, naming that document', async () => {
+    const broken = 'kind: BaseImage\nname: broken\ndockerUrl: "not a reference"\nlanguage: python3\n';
+    await writeFile(at('bad.yaml'), `${seedBaseImages()}---\n${broken}`);
+    const run = await dispatch(['create', '-f', at('bad.yaml')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^\[Code: 400\] bundle document 1 \(BaseImage broken\): dockerUrl: /);
+    expect((await service.call('GET', '/v1/baseimage/my-python-base')).status).toBe(404);
+  });
+
+  it("names the '@file' it cannot read, relative to the bundle's folder or to -w", async () => {
+    await writeFile(at('missing.yaml'), seedImages.replace('@requirements.txt', '@nope.txt'));
+    const missing = await dispatch(['create', '-f', at('missing.yaml')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`Error when reading content of ${at('nope.txt')}: ENOENT`);
+
+    const other = await mkdtemp(join(tmpdir(), 'cli-bundles-w-'));
+    const wrongFolder = await dispatch(['create', '-f', at('images.yaml'), '-w', other]);
+    expect(wrongFolder.code).toBe(1);
+    expect(wrongFolder.stderr).toContain(`Error when reading content of ${join(other, 'requirements.txt')}`);
+  });
+
+  it("creates the seed's base image, then its image with --wait, with the manifest file's content", async () => {
+    const base = await dispatch(['create', '-f', at('base-images.yaml')]);
+    expect(base.stderr).toBe('');
+    expect(base.stdout.trim()).toBe('Created BaseImage: my-python-base');
+
+    const images = await dispatch(['create', '-f', at('images.yaml'), '--wait']);
+    expect(images.stderr).toContain('image my-pandas: READY');
+    expect(images.code).toBe(0);
+    expect(images.stdout.trim()).toBe('Created Image: my-pandas');
+
+    const { body } = await service.call('GET', '/v1/image/my-pandas');
+    expect(body).toMatchObject({ status: 'READY', runtimeDependencies: { manifest: requirements } });
+  });
+
+  it('apply and update report unchanged resources; update refuses a missing one with 404', async () => {
+    const deps = join(dir, 'deps');
+    await mkdir(deps, { recursive: true });
+    await writeFile(join(deps, 'requirements.txt'), await readFile(at('requirements.txt'), 'utf8'));
+    const update = await dispatch(['update', '-f', at('images.yaml'), '-w', deps]);
+    expect(update.code).toBe(0);
+    expect(update.stdout.trim()).toBe('Unchanged Image: my-pandas');
+
+    const apply = await dispatch(['apply', '-f', at('both.yaml'), '-o', 'json']);
+    expect(apply.code).toBe(0);
+    expect(JSON.parse(apply.stdout)).toEqual({
+      operation: 'apply',
+      results: [
+        { index: 0, kind: 'Image', name: 'my-pandas', result: 'unchanged', status: 'READY' },
+        { index: 1, kind: 'BaseImage', name: 'my-python-base', result: 'unchanged', status: 'READY' },
+      ],
+    });
+
+    await writeFile(at('ghost.yaml'), seedImages.replace('name: my-pandas', 'name: ghost'));
+    const ghost = await dispatch(['update', '-f', at('ghost.yaml')]);
+    expect(ghost.code).toBe(1);
+    expect(ghost.stderr.trim()).toBe('[Code: 404] bundle document 0 (Image ghost): image ghost not found');
+  });
+
+  it('deletes both from one bundle, in any order', async () => {
+    const run = await dispatch(['delete', '-f', at('both.yaml')]);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split('\n')).toEqual(['Deleted Image: my-pandas', 'Deleted BaseImage: my-python-base']);
+    expect((await service.call('GET', '/v1/image/my-pandas')).status).toBe(404);
+    expect((await service.call('GET', '/v1/baseimage/my-python-base')).status).toBe(404);
+  });
+});
