@@ -1,9 +1,13 @@
 // Shared helpers for the benchmarks: the API as a client sees it, the docker CLI, statistics and a memory sampler.
 import { execFile, execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from '../config.js';
 import { connectDb } from '../db/client.js';
 import { createToken } from '../db/tokens.js';
+import { repositoryOf } from '../docker-reference.js';
 
 export const api = process.env.DISPATCH_API_URL ?? 'http://127.0.0.1:8080';
 
@@ -164,4 +168,52 @@ export function memoryTable(reports: MemoryReport[], everyMs = 200): string {
       (r) => `| ${r.label} (${r.name}) | ${r.pid} | ${mib(r.startKb)} | ${mib(r.peakKb)} | ${mib(r.hwmKb)} |`,
     ),
   ].join('\n');
+}
+
+export const sleep = (msToWait: number) => new Promise((resolve) => setTimeout(resolve, msToWait));
+
+/** The p-th percentile (0-100) by nearest rank. */
+export function percentile(xs: number[], p: number): number {
+  if (!xs.length) return NaN;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+}
+
+/** `docker build` arguments for a context's build args. */
+export const buildArgs = (args: Record<string, string>) =>
+  Object.entries(args).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
+
+/**
+ * Builds `FROM from` plus `lines` (legacy builder), pushes it under `ref` and answers `repository@digest` as the
+ * registry knows it: a base image tag being created or moving.
+ */
+export async function pushDerivedImage(from: string, ref: string, lines: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-base-'));
+  try {
+    await writeFile(join(dir, 'Dockerfile'), `FROM ${from}\n${lines}\n`);
+    await run('docker', ['build', '-q', '-t', ref, dir], { DOCKER_BUILDKIT: '0' });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  await run('docker', ['push', ref]);
+  const repository = repositoryOf(ref);
+  const digests = JSON.parse(await run('docker', ['inspect', '--format', '{{json .RepoDigests}}', ref])) as string[];
+  const pinned = digests.find((d) => d.startsWith(`${repository}@`));
+  if (!pinned) throw new Error(`${ref} was pushed but has no digest in ${repository}: ${digests.join(', ')}`);
+  return pinned;
+}
+
+/** The machine a bench ran on, for its report. */
+export async function machine(): Promise<Record<string, string>> {
+  const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m)?.[1] ?? 'unknown';
+  const dockerVersion = await run('docker', ['version', '--format', '{{.Client.Version}} / {{.Server.Version}}'])
+    .then((v) => v.trim())
+    .catch(() => 'unknown');
+  return {
+    CPUs: `${availableParallelism()} (nproc), ${cpu}`,
+    memory: `${(totalmem() / 1024 ** 3).toFixed(1)} GiB`,
+    kernel: `${release()} (uname -r)`,
+    docker: `${dockerVersion} (client / server)`,
+    node: process.version,
+  };
 }
