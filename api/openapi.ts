@@ -8,16 +8,27 @@ import { ORG_HEADER } from './context.js';
 import { imageBodySchema } from './image-model.js';
 import { openApiPage } from './openapi-page.js';
 import { rolesAllowed } from './permissions.js';
+import { rebuildBodySchema, scheduleBodySchema } from './rebuild-model.js';
 import { nameSchema, statusFilterSchema } from './resource-schema.js';
 import {
   baseImageSchema,
   buildSchema,
   bundleResponseSchema,
   catalogSchema,
+  createdTokenSchema,
+  deletedScheduleSchema,
+  deletedTokenSchema,
   errorSchema,
   healthSchema,
   imageSchema,
+  rebuildDetailSchema,
+  rebuildPlanSchema,
+  rebuildSchema,
+  rebuildStartedSchema,
+  scheduleSchema,
+  tokenSchema,
 } from './response-schemas.js';
+import { tokenBodySchema } from './token-routes.js';
 
 // The OpenAPI 3.1 description of the API. Request bodies are converted from the zod schemas the routes validate
 // with, responses from api/response-schemas.ts (checked against the mappers), so neither can drift from the code.
@@ -66,7 +77,7 @@ export type OpenApiDocument = {
 };
 
 const ROLE_RULES =
-  'admin: everything in its org; developer: images (and bundles of images), reading base images; viewer: reading only';
+  'admin: everything in its org, and alone manages tokens; developer: images (and bundles of images), rebuilds and rebuild schedules, reading base images; viewer: reading only';
 const SECURITY_SCHEME = 'bearerAuth';
 
 const SERVER_SET =
@@ -97,10 +108,11 @@ function annotate(ctx: { zodSchema: z.core.$ZodTypes; jsonSchema: JsonSchema }) 
     jsonSchema.readOnly = true;
     notes.push(SERVER_SET);
   }
-  // Noise for a reader: z.int()'s safe-integer bounds and z.uuid()'s pattern (format uuid says it).
+  // Noise for a reader: z.int()'s safe-integer bounds and the patterns of z.uuid() and z.iso.datetime() (their
+  // format says it).
   if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
   if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
-  if (jsonSchema.format === 'uuid') delete jsonSchema.pattern;
+  if (jsonSchema.format === 'uuid' || jsonSchema.format === 'date-time') delete jsonSchema.pattern;
   const fresh = notes.filter((n) => !jsonSchema.description?.includes(n));
   if (fresh.length) jsonSchema.description = [jsonSchema.description, ...fresh].filter(Boolean).join(' ');
 }
@@ -196,6 +208,38 @@ export function openApiDocument(languages: readonly string[]): OpenApiDocument {
   describe(property(schemas.BaseImageUpdateBody!, 'name'), PATH_NAME_WINS);
   describe(property(schemas.ImageUpdateBody!, 'name'), PATH_NAME_WINS);
 
+  Object.assign(schemas, {
+    TokenBody: jsonSchemaOf(tokenBodySchema, 'input'),
+    RebuildBody: jsonSchemaOf(rebuildBodySchema, 'input'),
+    RebuildScheduleBody: jsonSchemaOf(scheduleBodySchema, 'input'),
+  });
+  schemas.TokenBody!.description = 'A token to create, as sent to POST /v1/token (JSON or YAML).';
+  describe(property(schemas.TokenBody!, 'name'), 'What the token is for (a person, a CI job); need not be unique.');
+  describe(property(schemas.TokenBody!, 'role'), `What the token may do: ${ROLE_RULES}.`);
+  schemas.RebuildBody!.description = 'A batch rebuild, as sent to POST /v1/rebuilds (JSON or YAML).';
+  schemas.RebuildScheduleBody!.description =
+    'A rebuild schedule, as sent to POST /v1/rebuildschedules (JSON or YAML); its runs are rebuilds that are not dry runs.';
+  for (const name of ['RebuildBody', 'RebuildScheduleBody'] as const) {
+    const body = schemas[name]!;
+    describe(
+      property(body, 'selector'),
+      'Which images: {"all": true} for every image of the org, {"baseImageName": NAME} for the images of a base image (which must exist), or {"tag": {"key": K, "value": V}} for the images carrying a tag.',
+    );
+    describe(
+      property(body, 'force'),
+      'Rebuild every selected image whose base image could be verified; otherwise only those never built successfully or whose build inputs (base image digest, dependencies, template) changed since their last successful build.',
+    );
+  }
+  describe(
+    property(schemas.RebuildBody!, 'dryRun'),
+    'Only plan: answer what would be rebuilt and why, and build nothing. The base images are verified again either way.',
+  );
+  describe(
+    property(schemas.RebuildScheduleBody!, 'cron'),
+    'When to run, in UTC: five or six cron fields ("0 3 * * *") or a descriptor (@daily, @every 6h); Temporal checks the rest.',
+  );
+  describe(property(schemas.RebuildScheduleBody!, 'paused'), 'Create the schedule paused.');
+
   schemas.BundleDocument = {
     description:
       'One document of a bundle: a base image or an image body with its kind (for delete, kind and name suffice). The bundle is validated whole before anything is written, and the order of documents does not matter.',
@@ -210,6 +254,15 @@ export function openApiDocument(languages: readonly string[]): OpenApiDocument {
     Build: jsonSchemaOf(buildSchema, 'output'),
     Catalog: jsonSchemaOf(catalogSchema, 'output'),
     BundleResponse: jsonSchemaOf(bundleResponseSchema, 'output'),
+    Token: jsonSchemaOf(tokenSchema, 'output'),
+    CreatedToken: jsonSchemaOf(createdTokenSchema, 'output'),
+    DeletedToken: jsonSchemaOf(deletedTokenSchema, 'output'),
+    RebuildPlan: jsonSchemaOf(rebuildPlanSchema, 'output'),
+    RebuildStarted: jsonSchemaOf(rebuildStartedSchema, 'output'),
+    Rebuild: jsonSchemaOf(rebuildSchema, 'output'),
+    RebuildDetail: jsonSchemaOf(rebuildDetailSchema, 'output'),
+    RebuildSchedule: jsonSchemaOf(scheduleSchema, 'output'),
+    DeletedRebuildSchedule: jsonSchemaOf(deletedScheduleSchema, 'output'),
     Health: jsonSchemaOf(healthSchema, 'output'),
     Error: jsonSchemaOf(errorSchema, 'output'),
   });
@@ -268,6 +321,13 @@ export function openApiDocument(languages: readonly string[]): OpenApiDocument {
     description: 'The id of one build, as listed by /v1/image/{name}/builds.',
     schema: { type: 'string', format: 'uuid' },
   };
+  const idParam = (kind: string, listedBy: string): Parameter => ({
+    name: 'id',
+    in: 'path',
+    required: true,
+    description: `The id of the ${kind}, as listed by ${listedBy}.`,
+    schema: { type: 'string', format: 'uuid' },
+  });
   const log: ResponseObject = {
     description: 'The build output as plain text (streamed while following).',
     content: { 'text/plain': { schema: { type: 'string' } } },
@@ -307,6 +367,15 @@ export function openApiDocument(languages: readonly string[]): OpenApiDocument {
   const IMAGES = 'Images';
   const BUILDS = 'Builds';
   const BI = 'base image';
+  const TOKENS = 'Tokens';
+  const REBUILDS = 'Rebuilds';
+  const SCHEDULES = 'Rebuild schedules';
+  const SCHEDULE = 'rebuild schedule';
+  const scheduleAnswer = (description: string): ResponseObject => ({
+    description,
+    content: json(ref('RebuildSchedule')),
+  });
+  const scheduleErrors = errors({ 400: 'The name is malformed.', 404: 'rebuild schedule NAME not found.' });
 
   const paths: Record<string, PathItem> = {
     '/healthz': {
@@ -506,6 +575,139 @@ export function openApiDocument(languages: readonly string[]): OpenApiDocument {
         },
       }),
     },
+    '/v1/token': {
+      get: op('listTokens', TOKENS, 'List the tokens of the org', {
+        description: 'Oldest first. The tokens themselves are never shown again, only their names and roles.',
+        responses: {
+          200: { description: 'The tokens.', content: json({ type: 'array', items: ref('Token') }) },
+          ...errors({}),
+        },
+      }),
+      post: op('createToken', TOKENS, 'Create a token for the org', {
+        description: 'The answer holds the token itself, the only time it is shown: the server keeps only its SHA-256.',
+        requestBody: body('TokenBody', 'The name and role of the new token.'),
+        responses: {
+          201: { description: 'The new token, with its secret.', content: json(ref('CreatedToken')) },
+          ...errors({ 400: true, 413: true }),
+        },
+      }),
+    },
+    '/v1/token/{id}': {
+      delete: op('deleteToken', TOKENS, 'Delete (revoke) a token', {
+        description: 'Requests with the token are refused (401) from then on.',
+        parameters: [idParam('token', 'GET /v1/token')],
+        responses: {
+          200: { description: 'The token is deleted.', content: json(ref('DeletedToken')) },
+          ...errors({ 404: 'token ID not found (an id that is not a UUID included).' }),
+        },
+      }),
+    },
+    '/v1/rebuilds': {
+      get: op('listRebuilds', REBUILDS, 'List the recent rebuilds of the org, newest first', {
+        description: 'The latest 50, dry runs and scheduled runs included, without their items.',
+        responses: {
+          200: { description: 'The rebuilds.', content: json({ type: 'array', items: ref('Rebuild') }) },
+          ...errors({}),
+        },
+      }),
+      post: op('startRebuild', REBUILDS, 'Plan (dry run) or start a batch rebuild', {
+        description: [
+          "The selected images' base images are verified (pulled) again, then each image is planned: rebuilt when its build inputs changed since its last successful build (or always when forced), skipped otherwise.",
+          'A dry run answers the plan (200) once it is computed, which takes seconds, and builds nothing.',
+          'Otherwise the rebuild runs in the background (202) with a few builds at a time; images with identical inputs are built once and the others reuse that image.',
+        ].join(' '),
+        requestBody: body('RebuildBody', 'What to rebuild.'),
+        responses: {
+          200: { description: 'dryRun: the plan; nothing was built.', content: json(ref('RebuildPlan')) },
+          202: { description: 'The rebuild has started.', content: json(ref('RebuildStarted')) },
+          ...errors({
+            400: 'The body is invalid, or selector.baseImageName names a base image that does not exist.',
+            413: true,
+            503: 'The workflow service (Temporal) did not accept the rebuild, or the dry run did not complete; try again.',
+          }),
+        },
+      }),
+    },
+    '/v1/rebuilds/{id}': {
+      get: op('getRebuild', REBUILDS, 'Get one rebuild with its items', {
+        parameters: [idParam('rebuild', 'GET /v1/rebuilds or answered by POST /v1/rebuilds')],
+        responses: {
+          200: {
+            description: 'The rebuild, its plan and what became of each image.',
+            content: json(ref('RebuildDetail')),
+          },
+          ...errors({
+            404: 'rebuild ID not found (an id that is not a UUID included). A started rebuild is recorded a moment after POST answers.',
+          }),
+        },
+      }),
+    },
+    '/v1/rebuildschedules': {
+      get: op('listRebuildSchedules', SCHEDULES, 'List the rebuild schedules of the org, by name', {
+        responses: {
+          200: {
+            description: 'The schedules, each with its state from Temporal.',
+            content: json({ type: 'array', items: ref('RebuildSchedule') }),
+          },
+          ...errors({}),
+        },
+      }),
+      post: op('createRebuildSchedule', SCHEDULES, 'Create a rebuild schedule', {
+        description: [
+          'A Temporal Schedule (visible in the Temporal Web UI) starts a rebuild, not a dry run, at every time of the cron expression.',
+          'A run that falls due while the previous one still runs is skipped; one Temporal could not start on time (while it was down) is still started if at most 10 minutes late.',
+        ].join(' '),
+        requestBody: body('RebuildScheduleBody', 'The new schedule.'),
+        responses: {
+          201: scheduleAnswer('The stored schedule.'),
+          ...errors({
+            400: 'The body is invalid, selector.baseImageName names a base image that does not exist, or Temporal refused the cron expression (nothing was stored).',
+            409: 'A rebuild schedule of this name already exists.',
+            413: true,
+            503: true,
+          }),
+        },
+      }),
+    },
+    '/v1/rebuildschedules/{name}': {
+      get: op('getRebuildSchedule', SCHEDULES, 'Get one rebuild schedule', {
+        parameters: [nameParam(SCHEDULE)],
+        responses: { 200: scheduleAnswer('The schedule.'), ...scheduleErrors },
+      }),
+      delete: op('deleteRebuildSchedule', SCHEDULES, 'Delete a rebuild schedule', {
+        description:
+          'Its Temporal Schedule is deleted too; the rebuilds it started are kept, and a running one goes on.',
+        parameters: [nameParam(SCHEDULE)],
+        responses: {
+          200: { description: 'The deleted schedule.', content: json(ref('DeletedRebuildSchedule')) },
+          ...scheduleErrors,
+        },
+      }),
+    },
+    '/v1/rebuildschedules/{name}/pause': {
+      post: op('pauseRebuildSchedule', SCHEDULES, 'Pause a rebuild schedule', {
+        description: 'No run falls due until it is unpaused. No body.',
+        parameters: [nameParam(SCHEDULE)],
+        responses: { 200: scheduleAnswer('The schedule, paused.'), ...scheduleErrors },
+      }),
+    },
+    '/v1/rebuildschedules/{name}/unpause': {
+      post: op('unpauseRebuildSchedule', SCHEDULES, 'Unpause a rebuild schedule', {
+        description: 'Runs fall due again from now on. No body.',
+        parameters: [nameParam(SCHEDULE)],
+        responses: { 200: scheduleAnswer('The schedule, unpaused.'), ...scheduleErrors },
+      }),
+    },
+    '/v1/rebuildschedules/{name}/trigger': {
+      post: op('triggerRebuildSchedule', SCHEDULES, 'Run a rebuild schedule now', {
+        description: 'Starts a run at once, even while a previous run still runs. No body.',
+        parameters: [nameParam(SCHEDULE)],
+        responses: {
+          200: scheduleAnswer('The schedule (the new run may not be among its recentRuns yet).'),
+          ...scheduleErrors,
+        },
+      }),
+    },
     '/openapi.json': {
       get: open('openApiDocument', 'Documentation', 'This OpenAPI document', {
         200: { description: 'The OpenAPI 3.1 document.', content: json({ type: 'object' }) },
@@ -533,7 +735,7 @@ export function openApiDocument(languages: readonly string[]): OpenApiDocument {
       title: 'Dispatch images API',
       version: 'v1',
       description: [
-        'Base images and the images built on them, on Temporal.',
+        'Base images and the images built on them, on Temporal; batch rebuilds of images, on demand or on a schedule.',
         'Bodies are JSON; POST and PUT also accept YAML (Content-Type: application/yaml).',
         `Every error body is {"code": <http status>, "message": "..."}. Bodies over ${MAX_BODY_BYTES} bytes are refused with 413.`,
         `Every /v1 request needs Authorization: Bearer <token>; the token names the org and the role (${ROLE_RULES}).`,
@@ -545,6 +747,13 @@ export function openApiDocument(languages: readonly string[]): OpenApiDocument {
       { name: IMAGES, description: 'Images built from a base image plus runtime and system dependencies.' },
       { name: BUILDS, description: 'Build history, logs and catalogs of images.' },
       { name: 'Bundles', description: 'Many resources in one multi-document YAML request.' },
+      {
+        name: REBUILDS,
+        description:
+          'Rebuilding many images at once, for instance when their base image moved: planned first, then built.',
+      },
+      { name: SCHEDULES, description: 'Batch rebuilds on a cron schedule, run by Temporal Schedules.' },
+      { name: TOKENS, description: "The org's bearer tokens; administrators only." },
       { name: 'Documentation', description: 'This description of the API.' },
     ],
     paths,

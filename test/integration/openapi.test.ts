@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { toBaseImageResource } from '../../api/base-image-model.js';
 import { toBuildResource, toImageResource } from '../../api/image-model.js';
+import { toRebuildResource, toScheduleResource } from '../../api/rebuild-model.js';
 import { openApiDocument, openApiRoutes, type OpenApiDocument } from '../../api/openapi.js';
 import { escapeHtml, openApiPage } from '../../api/openapi-page.js';
 import { rolesAllowed } from '../../api/permissions.js';
@@ -11,11 +12,28 @@ import {
   buildSchema,
   bundleResponseSchema,
   catalogSchema,
+  createdTokenSchema,
+  deletedScheduleSchema,
+  deletedTokenSchema,
   errorSchema,
   imageSchema,
+  rebuildDetailSchema,
+  rebuildPlanSchema,
+  rebuildSchema,
+  rebuildStartedSchema,
+  scheduleSchema,
+  tokenSchema,
 } from '../../api/response-schemas.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../db/package-rules.js';
-import type { BaseImageRow, BuildRow, ImageRow } from '../../db/schema.js';
+import type {
+  BaseImageRow,
+  BuildRow,
+  ImageRow,
+  RebuildItemRow,
+  RebuildRow,
+  RebuildScheduleRow,
+} from '../../db/schema.js';
+import type { describeSchedule } from '../../workflows/rebuild-client.js';
 
 // The OpenAPI document and the reference page, served by a Hono app holding only these routes (no auth, no
 // database), and the response schemas checked against what the mappers really produce.
@@ -33,6 +51,15 @@ const EXPECTED_OPERATIONS: [string, string[]][] = [
   ['/v1/image/{name}/logs', ['get']],
   ['/v1/image/{name}/builds/{buildId}/logs', ['get']],
   ['/v1/bundle', ['post']],
+  ['/v1/token', ['get', 'post']],
+  ['/v1/token/{id}', ['delete']],
+  ['/v1/rebuilds', ['get', 'post']],
+  ['/v1/rebuilds/{id}', ['get']],
+  ['/v1/rebuildschedules', ['get', 'post']],
+  ['/v1/rebuildschedules/{name}', ['get', 'delete']],
+  ['/v1/rebuildschedules/{name}/pause', ['post']],
+  ['/v1/rebuildschedules/{name}/unpause', ['post']],
+  ['/v1/rebuildschedules/{name}/trigger', ['post']],
 ];
 
 type Json = Record<string, unknown>;
@@ -70,6 +97,10 @@ function resolve(doc: OpenApiDocument, schema: Json): Json {
 
 const requestSchema = (doc: OpenApiDocument, path: string, method: 'post' | 'put', type = 'application/json') =>
   resolve(doc, doc.paths[path]![method]!.requestBody!.content[type]!.schema as Json);
+
+type Method = 'get' | 'post' | 'put' | 'delete';
+const responseSchema = (doc: OpenApiDocument, path: string, method: Method, status: string) =>
+  doc.paths[path]![method]!.responses[status]!.content!['application/json']!.schema as Json;
 
 const prop = (schema: Json, ...path: string[]): Json =>
   path.reduce((at, key) => (at.properties as Record<string, Json>)[key]!, schema);
@@ -131,7 +162,10 @@ describe('GET /openapi.json', () => {
         expect(op!.security, where).toEqual([{ bearerAuth: expect.arrayContaining(['admin']) }]);
         const org = op!.parameters.find((p) => p.name === 'X-Dispatch-Org');
         expect(org, where).toMatchObject({ in: 'header', required: false });
-        for (const status of ['400', '401', '403']) {
+        // 400 only where a request can be malformed: a body, or a name in the path (ids are simply not found).
+        const malformable = op!.requestBody !== undefined || path.includes('{name}');
+        const statuses = ['401', '403', ...(malformable || op!.responses['400'] ? ['400'] : [])];
+        for (const status of statuses) {
           expect(op!.responses[status]?.content?.['application/json']?.schema, `${where} ${status}`).toEqual({
             $ref: '#/components/schemas/Error',
           });
@@ -139,12 +173,17 @@ describe('GET /openapi.json', () => {
       }
     }
     // The roles are the ones the server enforces (api/permissions.ts).
-    const roles = (path: string, method: 'get' | 'post' | 'put' | 'delete') =>
-      doc.paths[path]![method]!.security[0]!.bearerAuth;
+    const roles = (path: string, method: Method) => doc.paths[path]![method]!.security[0]!.bearerAuth;
     expect(roles('/v1/baseimage', 'get')).toEqual(['admin', 'developer', 'viewer']);
     expect(roles('/v1/baseimage/{name}', 'put')).toEqual(['admin']);
     expect(roles('/v1/image/{name}', 'delete')).toEqual(['admin', 'developer']);
     expect(roles('/v1/bundle', 'post')).toEqual(['admin', 'developer']);
+    for (const method of ['get', 'post'] as const) expect(roles('/v1/token', method)).toEqual(['admin']);
+    expect(roles('/v1/token/{id}', 'delete')).toEqual(['admin']);
+    expect(roles('/v1/rebuilds', 'get')).toEqual(['admin', 'developer', 'viewer']);
+    expect(roles('/v1/rebuilds', 'post')).toEqual(['admin', 'developer']);
+    expect(roles('/v1/rebuildschedules/{name}', 'delete')).toEqual(['admin', 'developer']);
+    expect(roles('/v1/rebuildschedules/{name}/trigger', 'post')).toEqual(['admin', 'developer']);
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(item)) {
         if (path.startsWith('/v1/'))
@@ -152,13 +191,20 @@ describe('GET /openapi.json', () => {
       }
     }
 
-    const codes = (path: string, method: 'get' | 'post' | 'put' | 'delete') =>
-      Object.keys(doc.paths[path]![method]!.responses);
+    const codes = (path: string, method: Method) => Object.keys(doc.paths[path]![method]!.responses);
     expect(codes('/v1/baseimage', 'post')).toEqual(expect.arrayContaining(['201', '409', '413', '503']));
     expect(codes('/v1/baseimage/{name}', 'get')).toContain('404');
     expect(codes('/v1/baseimage/{name}', 'put')).toEqual(expect.arrayContaining(['404', '413', '503']));
     expect(codes('/v1/baseimage/{name}', 'delete')).toEqual(expect.arrayContaining(['404', '409']));
     expect(codes('/v1/image', 'post')).toEqual(expect.arrayContaining(['201', '409', '413', '503']));
+    expect(codes('/v1/token', 'post')).toEqual(expect.arrayContaining(['201', '400', '413']));
+    expect(codes('/v1/token/{id}', 'delete')).toContain('404');
+    expect(codes('/v1/rebuilds', 'post')).toEqual(expect.arrayContaining(['200', '202', '400', '413', '503']));
+    expect(codes('/v1/rebuilds/{id}', 'get')).toContain('404');
+    expect(codes('/v1/rebuildschedules', 'post')).toEqual(expect.arrayContaining(['201', '409', '413', '503']));
+    for (const action of ['pause', 'unpause', 'trigger']) {
+      expect(codes(`/v1/rebuildschedules/{name}/${action}`, 'post')).toEqual(expect.arrayContaining(['200', '404']));
+    }
   });
 
   it('takes the POST /v1/baseimage body from the route schema: required fields, languages, refinements', async () => {
@@ -197,6 +243,78 @@ describe('GET /openapi.json', () => {
     expect(item.required).toEqual(['name']);
     expect(prop(schema, 'runtimeDependencies', 'manifest')).toMatchObject({ type: 'string', default: '' });
     expect(prop(schema, 'dockerUrl')).toMatchObject({ readOnly: true });
+  });
+
+  it('takes the token, rebuild and rebuild schedule bodies from the route schemas', async () => {
+    const doc = await fetchDocument();
+    for (const type of ['application/json', 'application/yaml']) {
+      const token = requestSchema(doc, '/v1/token', 'post', type);
+      expect(token.required).toEqual(['name', 'role']);
+      expect(token.additionalProperties).toBe(false);
+      expect(prop(token, 'role').enum).toEqual(['admin', 'developer', 'viewer']);
+    }
+    const rebuild = requestSchema(doc, '/v1/rebuilds', 'post');
+    expect(rebuild.required).toEqual(['selector']);
+    expect(rebuild.additionalProperties).toBe(false);
+    expect(prop(rebuild, 'dryRun')).toMatchObject({ type: 'boolean', default: false });
+    expect(prop(rebuild, 'force')).toMatchObject({ type: 'boolean', default: false });
+    const selector = prop(rebuild, 'selector');
+    const selectors = (selector.anyOf as Json[]).map((s) => Object.keys(s.properties as Json));
+    expect(selectors).toEqual([['all'], ['baseImageName'], ['tag']]);
+    expect(selector.description).toMatch(/all.*baseImageName.*tag/s);
+
+    const schedule = requestSchema(doc, '/v1/rebuildschedules', 'post');
+    expect(schedule.required).toEqual(['name', 'cron', 'selector']);
+    expect(prop(schedule, 'cron').pattern).toEqual(expect.any(String));
+    expect(prop(schedule, 'paused')).toMatchObject({ type: 'boolean', default: false });
+    expect(prop(schedule, 'selector').anyOf).toEqual(selector.anyOf);
+    // Actions on a schedule take no body.
+    for (const action of ['pause', 'unpause', 'trigger']) {
+      expect(doc.paths[`/v1/rebuildschedules/{name}/${action}`]!.post!.requestBody).toBeUndefined();
+    }
+  });
+
+  it('describes the answers of tokens, rebuilds and rebuild schedules', async () => {
+    const doc = await fetchDocument();
+    const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+    const arrayOf = (name: string) => ({ type: 'array', items: ref(name) });
+    expect(responseSchema(doc, '/v1/token', 'post', '201')).toEqual(ref('CreatedToken'));
+    expect(responseSchema(doc, '/v1/token', 'get', '200')).toEqual(arrayOf('Token'));
+    expect(responseSchema(doc, '/v1/token/{id}', 'delete', '200')).toEqual(ref('DeletedToken'));
+    expect(responseSchema(doc, '/v1/rebuilds', 'post', '200')).toEqual(ref('RebuildPlan'));
+    expect(responseSchema(doc, '/v1/rebuilds', 'post', '202')).toEqual(ref('RebuildStarted'));
+    expect(responseSchema(doc, '/v1/rebuilds', 'get', '200')).toEqual(arrayOf('Rebuild'));
+    expect(responseSchema(doc, '/v1/rebuilds/{id}', 'get', '200')).toEqual(ref('RebuildDetail'));
+    expect(responseSchema(doc, '/v1/rebuildschedules', 'get', '200')).toEqual(arrayOf('RebuildSchedule'));
+    expect(responseSchema(doc, '/v1/rebuildschedules', 'post', '201')).toEqual(ref('RebuildSchedule'));
+    expect(responseSchema(doc, '/v1/rebuildschedules/{name}', 'delete', '200')).toEqual(ref('DeletedRebuildSchedule'));
+    for (const action of ['pause', 'unpause', 'trigger']) {
+      expect(responseSchema(doc, `/v1/rebuildschedules/{name}/${action}`, 'post', '200')).toEqual(
+        ref('RebuildSchedule'),
+      );
+    }
+    for (const path of ['/v1/token/{id}', '/v1/rebuilds/{id}']) {
+      const id = Object.values(doc.paths[path]!)[0]!.parameters.find((p) => p.name === 'id');
+      expect(id, path).toMatchObject({ in: 'path', required: true, schema: { type: 'string', format: 'uuid' } });
+    }
+
+    const schemas = doc.components.schemas as Record<string, Json>;
+    expect(prop(schemas.CreatedToken!, 'token').description).toMatch(/once/);
+    expect(schemas.RebuildPlan!.required).toEqual(['id', 'dryRun', 'plan']);
+    expect(prop(schemas.RebuildPlan!, 'dryRun').const).toBe(true);
+    expect(prop(schemas.RebuildStarted!, 'status').const).toBe('RUNNING');
+    expect(schemas.Rebuild!.properties).not.toHaveProperty('items');
+    expect(schemas.RebuildDetail!.required).toContain('items');
+    const nextRun = prop(schemas.RebuildSchedule!, 'nextRunTimes').items as Json;
+    expect(nextRun).toMatchObject({ type: 'string', format: 'date-time' });
+    expect(nextRun).not.toHaveProperty('pattern');
+    expect(schemas.DeletedRebuildSchedule!.required).toContain('deleted');
+    // The Build answer shows how it was made and what it changed.
+    expect(Object.keys(schemas.Build!.properties as Json)).toEqual(
+      expect.arrayContaining(['inputsSha256', 'rebuildId', 'reusedBuildId', 'catalogDiff']),
+    );
+    const diff = (prop(schemas.Build!, 'catalogDiff').anyOf as Json[]).find((s) => s.type === 'object')!;
+    expect(Object.keys(diff.properties as Json)).toEqual(['previousBuildId', 'added', 'removed', 'changed']);
   });
 
   it('describes the logs as text, the list filters and the bundle endpoint', async () => {
@@ -325,6 +443,54 @@ describe('response schemas', () => {
     finishedAt: later,
   };
 
+  const rebuildRow: RebuildRow = {
+    id: randomUUID(),
+    org: 'acme',
+    selector: { baseImageName: 'py3' },
+    dryRun: false,
+    force: false,
+    trigger: 'schedule nightly',
+    status: 'DONE',
+    createdAt: at,
+    finishedAt: later,
+  };
+  const rebuildItems: RebuildItemRow[] = [
+    {
+      rebuildId: rebuildRow.id,
+      imageName: 'app',
+      baseImageName: 'py3',
+      rebuild: true,
+      reason: 'base image moved',
+      outcome: 'SUCCEEDED',
+      buildId: buildRow.id,
+    },
+    {
+      rebuildId: rebuildRow.id,
+      imageName: 'other',
+      baseImageName: 'py3',
+      rebuild: false,
+      reason: 'inputs unchanged',
+      outcome: 'SKIPPED',
+      buildId: null,
+    },
+  ];
+  const scheduleRow: RebuildScheduleRow = {
+    id: randomUUID(),
+    org: 'acme',
+    name: 'nightly',
+    cron: '0 3 * * *',
+    selector: { tag: { key: 'team', value: 'docs' } },
+    force: true,
+    createdAt: at,
+  };
+  // What describeSchedule answers, built the way it builds it.
+  const scheduleState: Awaited<ReturnType<typeof describeSchedule>> = {
+    paused: true,
+    note: 'paused through the API',
+    nextRunTimes: [later.toISOString()],
+    recentRuns: [{ scheduledAt: at.toISOString(), workflowId: 'rebuild/acme/schedule-nightly' }],
+  };
+
   it('accept what the mappers really produce', () => {
     expect(baseImageSchema.parse(toBaseImageResource(baseImageRow))).toEqual(toBaseImageResource(baseImageRow));
     expect(baseImageSchema.safeParse({ ...toBaseImageResource(baseImageRow), status: 'DELETED' }).success).toBe(true);
@@ -351,6 +517,30 @@ describe('response schemas', () => {
       ],
     };
     expect(bundleResponseSchema.safeParse(bundle).success).toBe(true);
+
+    const rebuild = toRebuildResource(rebuildRow, rebuildItems);
+    expect(rebuildDetailSchema.parse(rebuild)).toEqual(rebuild);
+    expect(rebuildSchema.parse(toRebuildResource(rebuildRow))).toEqual(toRebuildResource(rebuildRow));
+    const planning = { ...rebuildRow, selector: { all: true as const }, status: 'PLANNING' as const, finishedAt: null };
+    expect(rebuildDetailSchema.safeParse(toRebuildResource(planning, [])).success).toBe(true);
+    // The list has no items and the detail always has them.
+    expect(rebuildSchema.safeParse(rebuild).success).toBe(false);
+    expect(rebuildDetailSchema.safeParse(toRebuildResource(rebuildRow)).success).toBe(false);
+
+    const schedule = toScheduleResource(scheduleRow, scheduleState);
+    expect(scheduleSchema.parse(schedule)).toEqual(schedule);
+    const unpaused = { ...scheduleState, paused: false, note: null, recentRuns: [] };
+    expect(scheduleSchema.safeParse(toScheduleResource(scheduleRow, unpaused)).success).toBe(true);
+    const deleted = { ...toScheduleResource(scheduleRow, {}), deleted: true };
+    expect(deletedScheduleSchema.parse(deleted)).toEqual(deleted);
+
+    const plan = [{ imageName: 'app', baseImageName: 'py3', rebuild: true, reason: 'forced' }];
+    expect(rebuildPlanSchema.safeParse({ id: rebuildRow.id, dryRun: true, plan }).success).toBe(true);
+    expect(rebuildStartedSchema.safeParse({ id: rebuildRow.id, dryRun: false, status: 'RUNNING' }).success).toBe(true);
+    const token = { id: randomUUID(), name: 'ci', role: 'developer', createdTime: 1767323045 };
+    expect(tokenSchema.safeParse(token).success).toBe(true);
+    expect(createdTokenSchema.safeParse({ token: 'dsp_x', ...token, org: 'acme' }).success).toBe(true);
+    expect(deletedTokenSchema.safeParse({ id: token.id, deleted: true }).success).toBe(true);
   });
 
   it('refuse a field the mappers would add without a schema change', () => {
@@ -361,6 +551,15 @@ describe('response schemas', () => {
     const withoutDuration: Partial<ReturnType<typeof toBuildResource>> = toBuildResource(buildRow);
     delete withoutDuration.durationMs;
     expect(buildSchema.safeParse(withoutDuration).success).toBe(false);
+    const rebuild = toRebuildResource(rebuildRow, rebuildItems);
+    const extraItemField = { ...rebuild, items: rebuild.items!.map((item) => ({ ...item, imageId: 'x' })) };
+    expect(rebuildDetailSchema.safeParse(extraItemField).success).toBe(false);
+    const schedule = toScheduleResource(scheduleRow, { ...scheduleState, timezone: 'UTC' });
+    expect(scheduleSchema.safeParse(schedule).success).toBe(false);
+    // Without Temporal's state, a schedule is not a full answer.
+    expect(scheduleSchema.safeParse(toScheduleResource(scheduleRow, {})).success).toBe(false);
+    const tokenWithSecret = { id: randomUUID(), name: 'ci', role: 'viewer', createdTime: 1, token: 'dsp_x' };
+    expect(tokenSchema.safeParse(tokenWithSecret).success).toBe(false);
   });
 
   it('are the ones the document describes', () => {
@@ -371,5 +570,15 @@ describe('response schemas', () => {
     expect(Object.keys(base.properties ?? {}).sort()).toEqual(Object.keys(toBaseImageResource(baseImageRow)).sort());
     const build = doc.components.schemas.Build!;
     expect(Object.keys(build.properties ?? {}).sort()).toEqual(Object.keys(toBuildResource(buildRow)).sort());
+    const rebuild = doc.components.schemas.RebuildDetail!;
+    const rebuildResource = toRebuildResource(rebuildRow, rebuildItems);
+    expect(Object.keys(rebuild.properties ?? {}).sort()).toEqual(Object.keys(rebuildResource).sort());
+    const item = (rebuild.properties?.items as Json).items as Json;
+    expect(Object.keys(item.properties as Json).sort()).toEqual(Object.keys(rebuildResource.items![0]!).sort());
+    const list = doc.components.schemas.Rebuild!;
+    expect(Object.keys(list.properties ?? {}).sort()).toEqual(Object.keys(toRebuildResource(rebuildRow)).sort());
+    const schedule = doc.components.schemas.RebuildSchedule!;
+    const scheduleResource = toScheduleResource(scheduleRow, scheduleState);
+    expect(Object.keys(schedule.properties ?? {}).sort()).toEqual(Object.keys(scheduleResource).sort());
   });
 });
