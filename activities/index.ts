@@ -101,8 +101,15 @@ export const createActivities = (deps: ActivityDeps) => {
       await recordPlan(db, rebuildId, items, dryRun);
     },
 
-    async setRebuildItemOutcome(input: { rebuildId: string; imageName: string; outcome: string; reason?: string }) {
-      await setItemOutcome(db, input.rebuildId, input.imageName, input.outcome, input.reason);
+    async setRebuildItemOutcome(input: {
+      rebuildId: string;
+      imageName: string;
+      outcome: string;
+      reason?: string;
+      buildId?: string;
+    }) {
+      const { rebuildId, imageName, ...change } = input;
+      await setItemOutcome(db, rebuildId, imageName, change);
     },
 
     async finishRebuild({ rebuildId }: { rebuildId: string }): Promise<void> {

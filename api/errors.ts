@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { ScheduleNotFoundError, ServiceError } from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
@@ -32,6 +33,13 @@ export function createErrorHandler(logger: Logger) {
     if (err instanceof HTTPException) {
       const status = err.status as ContentfulStatusCode;
       return c.json({ code: status, message: err.message || 'request refused' }, status);
+    }
+    if (err instanceof ScheduleNotFoundError) {
+      return c.json({ code: 404, message: `the Temporal schedule behind ${c.req.path} no longer exists` }, 404);
+    }
+    if (err instanceof ServiceError) {
+      logger.error('Temporal call failed', { method: c.req.method, path: c.req.path, error: String(err) });
+      return c.json({ code: 503, message: 'the workflow service is unavailable; try again' }, 503);
     }
     // Anything else is our fault; the details go to the log, not to the caller.
     logger.error('unhandled error', { method: c.req.method, path: c.req.path, error: err.stack ?? String(err) });

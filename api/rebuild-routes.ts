@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { randomUUID } from 'node:crypto';
 import { findBaseImage } from '../db/base-images.js';
-import { findRebuild, listRebuilds } from '../db/rebuilds.js';
+import { deleteRebuild, findRebuild, listRebuilds, openRebuild } from '../db/rebuilds.js';
 import type { RebuildSelector } from '../db/schema.js';
 import type { Queryable } from '../db/client.js';
 import { planRebuild, startRebuild } from '../workflows/rebuild-client.js';
@@ -27,6 +27,8 @@ export function rebuildRoutes({ database, starter, logger }: AppDeps) {
       const body = parseBody(rebuildBodySchema, await readBody(c, 'rebuild'), 'rebuild');
       await checkSelector(db, org, body.selector, 'rebuild');
       const request = { ...body, org, trigger: 'api', rebuildId: randomUUID() };
+      // Recorded before the workflow starts, so the id answered below can be read at once.
+      await openRebuild(db, { id: request.rebuildId, ...body, org, trigger: 'api' });
       try {
         if (body.dryRun) {
           const { plan } = await planRebuild(starter, request);
@@ -34,6 +36,7 @@ export function rebuildRoutes({ database, starter, logger }: AppDeps) {
         }
         await startRebuild(starter, request);
       } catch (err) {
+        await deleteRebuild(db, request.rebuildId);
         throw unavailable(logger, `rebuild ${request.rebuildId}`, err);
       }
       return c.json({ id: request.rebuildId, dryRun: false, status: 'RUNNING' }, 202);

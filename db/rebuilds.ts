@@ -55,12 +55,11 @@ export async function setItemOutcome(
   db: Queryable,
   rebuildId: string,
   imageName: string,
-  outcome: string,
-  reason?: string,
+  change: { outcome: string; reason?: string; buildId?: string },
 ): Promise<void> {
   await db
     .update(rebuildItems)
-    .set(reason ? { outcome, reason } : { outcome })
+    .set(change)
     .where(and(eq(rebuildItems.rebuildId, rebuildId), eq(rebuildItems.imageName, imageName)));
 }
 
@@ -118,4 +117,8 @@ export async function deleteSchedule(db: Queryable, org: string, name: string) {
     .where(and(eq(rebuildSchedules.org, org), eq(rebuildSchedules.name, name)))
     .returning();
   return row;
+}
+
+export async function deleteRebuild(db: Queryable, id: string): Promise<void> {
+  await db.delete(rebuilds).where(eq(rebuilds.id, id));
 }

@@ -23,7 +23,7 @@ const BASE_IMAGE_POLL = '3s';
  * Builds an image: wait for its base image, build FROM the verified digest and push, record the catalog, then
  * READY, or ERROR with a reason naming the failing step. One build row per run, whatever the retries.
  */
-export async function imageWorkflow(job: ImageJob): Promise<void> {
+export async function imageWorkflow(job: ImageJob): Promise<{ buildId: string } | null> {
   const policy = { ...DEFAULT_BUILD_POLICY, ...job.policy };
   const heavy = proxyActivities<Activities>({
     startToCloseTimeout: policy.buildTimeoutMs,
@@ -41,7 +41,7 @@ export async function imageWorkflow(job: ImageJob): Promise<void> {
     trigger: job.trigger,
     rebuildId: job.rebuildId,
   });
-  if (!begun) return; // superseded or deleted meanwhile
+  if (!begun) return null; // superseded or deleted meanwhile
   upsertSearchAttributes([{ key: DISPATCH_STATUS, value: status }]);
   const { buildId } = begun;
   try {
@@ -63,6 +63,7 @@ export async function imageWorkflow(job: ImageJob): Promise<void> {
       end: { outcome: 'SUCCEEDED', dockerUrl: built.dockerUrl, digest: built.digest },
     });
     upsertSearchAttributes([{ key: DISPATCH_STATUS, value: 'READY' }]);
+    return { buildId };
   } catch (err) {
     if (isCancellation(err)) throw err;
     const reason = [failureMessage(err), ...failureDetails(err)];

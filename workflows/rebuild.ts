@@ -91,8 +91,8 @@ async function buildWithCap(job: RebuildJob, rebuildId: string, groups: ImagePla
 }
 
 async function rebuildOne(job: RebuildJob, rebuildId: string, plan: ImagePlan, force: boolean): Promise<void> {
-  const outcome = (outcome: string, reason?: string) =>
-    records.setRebuildItemOutcome({ rebuildId, imageName: plan.imageName, outcome, reason });
+  const outcome = (outcome: string, reason?: string, buildId?: string) =>
+    records.setRebuildItemOutcome({ rebuildId, imageName: plan.imageName, outcome, reason, buildId });
   const imageJob: ImageJob = {
     id: plan.imageId,
     org: job.org,
@@ -106,14 +106,14 @@ async function rebuildOne(job: RebuildJob, rebuildId: string, plan: ImagePlan, f
   };
   await outcome('RUNNING');
   try {
-    await executeChild<typeof imageWorkflow>('imageWorkflow', {
+    const built = await executeChild<typeof imageWorkflow>('imageWorkflow', {
       workflowId: workflowIdFor('Image', job.org, plan.imageName),
       args: [imageJob],
       taskQueue: workflowInfo().taskQueue,
       // A build that has started finishes even if the batch is stopped.
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
-    await outcome('SUCCEEDED');
+    await outcome('SUCCEEDED', undefined, built?.buildId);
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
       await outcome('SKIPPED', 'a build of this image was already running');

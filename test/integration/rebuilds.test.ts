@@ -177,6 +177,11 @@ describe('batch rebuilds', () => {
       ['forced', 'SUCCEEDED'],
       ['forced', 'SUCCEEDED'],
     ]);
+    // Each item names the build it produced.
+    expect(run.items.map((i: { buildId: string }) => i.buildId)).toEqual([
+      (await builds('s1'))[0]?.id,
+      (await builds('twin'))[0]?.id,
+    ]);
     // s1 and twin have identical inputs: one of them was built, the other reused it.
     const latest = [(await builds('s1'))[0], (await builds('twin'))[0]];
     expect(latest.filter((b) => b?.reusedBuildId === null)).toHaveLength(1);
