@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeFixture, pythonFixture } from '../helpers/env.js';
 import { startTestService, type TestService } from '../helpers/service.js';
-import { settledBaseImage, settledImage } from '../helpers/wait.js';
+import { hasLocalImage } from '../helpers/registry-images.js';
+import { eventually, settledBaseImage, settledImage } from '../helpers/wait.js';
 
 type Package = { ecosystem: string; name: string; version: string };
 
@@ -148,5 +149,16 @@ describe('images', () => {
     );
     expect(outcomes.filter((o) => o === 'RUNNING')).toEqual([]);
     expect(outcomes.filter((o) => o === 'SUCCEEDED')).toHaveLength(1);
+  });
+
+  it('DELETE removes the image and the local copies of its builds', async () => {
+    const image = await settledImage(service, 'my-node');
+    expect(await hasLocalImage(String(image.dockerUrl))).toBe(true);
+    const deleted = await service.call('DELETE', '/v1/image/my-node');
+    expect(deleted).toMatchObject({ status: 200, body: { name: 'my-node', status: 'DELETED' } });
+    expect((await service.call('GET', '/v1/image/my-node')).status).toBe(404);
+    await eventually('the local copy to be removed', async () =>
+      (await hasLocalImage(String(image.dockerUrl))) ? undefined : true,
+    );
   });
 });
