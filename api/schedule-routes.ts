@@ -1,4 +1,4 @@
-import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { ScheduleOverlapPolicy, ServiceError } from '@temporalio/client';
 import { Hono, type Context } from 'hono';
 import { deleteSchedule, findSchedule, insertSchedule, listSchedules } from '../db/rebuilds.js';
 import { createRebuildSchedule, describeSchedule, scheduleHandle } from '../workflows/rebuild-client.js';
@@ -35,8 +35,12 @@ export function scheduleRoutes({ database, starter, logger }: AppDeps) {
       const row = await db.transaction(async (tx) => {
         const inserted = await insertSchedule(tx, org, spec);
         if (!inserted) throw alreadyExists(SCHEDULE, spec.name);
-        await createRebuildSchedule(starter, inserted, paused).catch((err: { code?: number; message?: string }) => {
-          if (err.code === 3) throw new ApiError(400, `${label}: cron: ${err.message}`); // gRPC INVALID_ARGUMENT
+        await createRebuildSchedule(starter, inserted, paused).catch((err: Error & { code?: number }) => {
+          // The client checks a cron itself and throws a plain Error; the server answers INVALID_ARGUMENT (3).
+          const code = err.code ?? (err.cause as { code?: number } | undefined)?.code;
+          const fromServer = code !== undefined || err instanceof ServiceError;
+          const refused = code === 3 || !fromServer;
+          if (refused) throw new ApiError(400, `${label}: cron: ${err.message}`);
           throw unavailable(logger, label, err);
         });
         return inserted;

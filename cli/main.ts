@@ -1,5 +1,5 @@
-// `dispatch`: the command line for the image service. Verbs (create, get, delete, logs) come first and kinds second,
-// as in the original CLI, so each kind module adds its subcommands to the shared verb commands.
+// `dispatch`: the command line for the image service. Verbs (create, get, delete, logs, pause ...) come first and
+// kinds second, as in the original CLI, so each kind module adds its subcommands to the shared verb commands.
 import { Command, Option } from 'commander';
 import { addBaseImageCommands } from './base-image-commands.js';
 import { addBuildCommands } from './build-commands.js';
@@ -9,13 +9,15 @@ import { DEFAULT_SERVER } from './context.js';
 import { addImageCommands } from './image-commands.js';
 import { addLogCommands } from './log-commands.js';
 import { parseOutputFormat } from './output.js';
+import { addRebuildCommands } from './rebuild-commands.js';
 import { withWaitOptions } from './resource-commands.js';
+import { addScheduleCommands } from './schedule-commands.js';
 import { addTokenCommands } from './token-commands.js';
 
 export function buildProgram(): Command {
   // No commander defaults or .env() here: settings.ts puts the config file between the environment and the defaults.
   const program = new Command('dispatch')
-    .description('Manage Dispatch base images and images')
+    .description('Manage Dispatch base images and images, and rebuild them in batches')
     .showHelpAfterError('(add --help for usage)')
     // Subcommands inherit this, so `dispatch get base-image --help` lists --server, -o and the rest too.
     .configureHelp({ showGlobalOptions: true })
@@ -36,6 +38,8 @@ export function buildProgram(): Command {
   addImageCommands(verbs);
   addTokenCommands(verbs);
   addBuildCommands(verbs.get);
+  addRebuildCommands(program, verbs);
+  addScheduleCommands(program, verbs);
   addBundleCommands(program, verbs);
   addLogCommands(program.command('logs').description('show build logs'));
   return program;

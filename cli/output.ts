@@ -42,9 +42,14 @@ export function printTable<R>(columns: readonly Column<R>[], items: readonly R[]
   );
 }
 
-/** `--tag key=value` collector for commander; the value may itself contain `=`. */
-export function collectTag(value: string, previous: { key: string; value: string }[] = []) {
+/** Parser for one `key=value` tag; the value may itself contain `=`. */
+export function parseTag(value: string): { key: string; value: string } {
   const at = value.indexOf('=');
   if (at <= 0) throw new InvalidArgumentError(`expected key=value, got "${value}"`);
-  return [...previous, { key: value.slice(0, at), value: value.slice(at + 1) }];
+  return { key: value.slice(0, at), value: value.slice(at + 1) };
+}
+
+/** `--tag key=value` collector for commander (repeatable). */
+export function collectTag(value: string, previous: { key: string; value: string }[] = []) {
+  return [...previous, parseTag(value)];
 }

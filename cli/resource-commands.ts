@@ -128,7 +128,8 @@ export function errorReport(kind: { noun: string }, resource: Resource): string 
   return [`${kind.noun} ${resource.name} is in ERROR: ${summary}`, ...details].join('\n');
 }
 
-function parseSeconds(value: string): number {
+/** Parser for `--wait-timeout`: a positive number of seconds. */
+export function parseSeconds(value: string): number {
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds <= 0) {
     throw new InvalidArgumentError(`expected a number of seconds, got "${value}"`);

@@ -6,6 +6,12 @@ export type Settling = { status?: string; reason?: string[] | null };
 export type WaitOptions<R> = {
   /** Called with the first status and every change after it (the CLI prints them to stderr). */
   onStatus: (status: string, resource: R) => void;
+  /**
+   * What is printed and compared between polls, and when to stop. Resources settle at READY or ERROR on their
+   * status; a batch rebuild reports its per-outcome counts (which change while its status stays RUNNING) instead.
+   */
+  progress?: (resource: R) => string;
+  isSettled?: (resource: R) => boolean;
   intervalMs?: number;
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -21,7 +27,7 @@ export class WaitTimeoutError extends Error {
   }
 }
 
-/** Calls `fetchResource` until its status is READY or ERROR and answers that resource; fetch errors propagate. */
+/** Calls `fetchResource` until it settles (by default: status READY or ERROR) and answers it; fetch errors propagate. */
 export async function waitUntilSettled<R extends Settling>(
   what: string,
   fetchResource: () => Promise<R>,
@@ -34,10 +40,10 @@ export async function waitUntilSettled<R extends Settling>(
   let last: string | undefined;
   for (;;) {
     const resource = await fetchResource();
-    const status = resource.status ?? 'UNKNOWN';
+    const status = options.progress?.(resource) ?? resource.status ?? 'UNKNOWN';
     if (status !== last) options.onStatus(status, resource);
     last = status;
-    if (SETTLED_STATUSES.includes(status)) return resource;
+    if (options.isSettled ? options.isSettled(resource) : SETTLED_STATUSES.includes(status)) return resource;
     if (now() >= deadline) throw new WaitTimeoutError(what, last, timeoutMs);
     await sleep(intervalMs);
   }

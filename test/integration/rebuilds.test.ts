@@ -137,6 +137,13 @@ describe('batch rebuilds', () => {
     });
     expect(badCron.status).toBe(400);
     expect(badCron.body.message).toMatch(/^rebuild schedule x: cron: /);
+    const outOfRange = await service.call('POST', '/v1/rebuildschedules', {
+      name: 'y',
+      cron: '61 * * * *',
+      selector: { all: true },
+    });
+    expect(outOfRange.status).toBe(400);
+    expect(outOfRange.body.message).toMatch(/^rebuild schedule y: cron: .*Minute/);
     const badBase = await service.call('POST', '/v1/rebuilds', { selector: { baseImageName: 'nope' }, dryRun: true });
     expect(badBase).toMatchObject({
       status: 400,

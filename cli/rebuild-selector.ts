@@ -1,0 +1,44 @@
+// Which images a batch rebuild (or a rebuild schedule) takes, from `--all`, `--base-image NAME` or `--tag key=value`.
+// The API wants exactly one selector; checking it here names the flags, where the API could only name its JSON.
+import type { Command } from 'commander';
+import type { Tag } from './base-image-commands.js';
+import { parseTag } from './output.js';
+import { CliError } from './resource-commands.js';
+
+/** The API's selector: every image of the org, the images of one base image, or those carrying a tag. */
+export type RebuildSelector = { all: true } | { baseImageName: string } | { tag: Tag };
+
+/** What commander makes of the selector flags; each is undefined when not given. */
+export type SelectorFlags = { all?: boolean; baseImage?: string; tag?: Tag };
+
+const CHOICES = 'one of --all, --base-image NAME or --tag key=value';
+
+/** Adds the three selector flags; selectorFromFlags() checks that exactly one was given. */
+export function withSelectorOptions(command: Command): Command {
+  return command
+    .option('--all', 'every image of the org')
+    .option('--base-image <name>', 'the images built on this base image')
+    .option('--tag <key=value>', 'the images carrying this tag', parseTag);
+}
+
+/** The selector the flags name; a CliError when none or several were given (never a guess at what was meant). */
+export function selectorFromFlags(flags: SelectorFlags): RebuildSelector {
+  const given: [string, RebuildSelector][] = [];
+  if (flags.all) given.push(['--all', { all: true }]);
+  if (flags.baseImage !== undefined) given.push(['--base-image', { baseImageName: flags.baseImage }]);
+  if (flags.tag) given.push(['--tag', { tag: flags.tag }]);
+  const [first, ...others] = given;
+  if (!first) throw new CliError(`choose the images: ${CHOICES} is required`);
+  if (others.length) {
+    const names = given.map(([flag]) => flag).join(' and ');
+    throw new CliError(`${names} cannot be combined: give exactly ${CHOICES}`);
+  }
+  return first[1];
+}
+
+/** The selector as the flags that would give it, for tables: `--all`, `--base-image py`, `--tag team=data`. */
+export function describeSelector(selector: RebuildSelector): string {
+  if ('all' in selector) return '--all';
+  if ('baseImageName' in selector) return `--base-image ${selector.baseImageName}`;
+  return `--tag ${selector.tag.key}=${selector.tag.value}`;
+}
