@@ -1,5 +1,9 @@
 import { z } from 'zod';
 
+/** Languages the builds know how to install dependencies for (activities/build-files/install-*.sh). */
+export const SUPPORTED_LANGUAGES = ['python3', 'nodejs'] as const;
+export type SupportedLanguage = (typeof SUPPORTED_LANGUAGES)[number];
+
 // The only reader of process.env. Defaults make the local stack (scripts/stack.sh) work with no configuration.
 const schema = z.object({
   DATABASE_URL: z.string().default('postgres://dispatch:dispatch@127.0.0.1:5432/dispatch'),
@@ -9,7 +13,7 @@ const schema = z.object({
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: z.coerce.number().int().positive().default(8080),
   DOCKER_SOCKET: z.string().default('/var/run/docker.sock'),
-  /** Where built images are pushed: `<registry>/<org>/<name>`. */
+  /** Where built images are pushed: `<registry>/dispatch/<image id>:<build id prefix>`. */
   IMAGE_REGISTRY: z.string().default('127.0.0.1:5000'),
   /**
    * Certificates builds trust while they download packages (pip, npm, apt over https): the build host's own trust
@@ -27,7 +31,12 @@ const schema = z.object({
   REGISTRY_USERNAME: z.string().default(''),
   REGISTRY_PASSWORD: z.string().default(''),
   /** Languages a base image may declare; comma separated. */
-  LANGUAGES: z.string().default('python3,nodejs'),
+  LANGUAGES: z
+    .string()
+    .default(SUPPORTED_LANGUAGES.join(','))
+    .refine((list) => list.split(',').every((l) => (SUPPORTED_LANGUAGES as readonly string[]).includes(l.trim())), {
+      message: `every language must be one the builds support: ${SUPPORTED_LANGUAGES.join(', ')}`,
+    }),
   /** A pre-built workflow bundle (tests build one once and share it); otherwise the worker bundles at start. */
   WORKFLOW_BUNDLE: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

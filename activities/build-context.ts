@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SupportedLanguage } from '../config.js';
 import { isSafePackage } from '../db/package-rules.js';
 import type { SystemPackage } from '../db/schema.js';
 
@@ -11,10 +12,12 @@ const BUILD_FILES = fileURLToPath(new URL('./build-files/', import.meta.url));
 export const BUILD_FAILED = 'BuildFailed';
 
 /** Per language: the installer script (ours) and the file name the user's manifest is written to. */
-const RUNTIME_INSTALLERS: Record<string, { script: string; manifest: string }> = {
+const RUNTIME_INSTALLERS: Record<SupportedLanguage, { script: string; manifest: string }> = {
   python3: { script: 'install-python3.sh', manifest: 'requirements.txt' },
   nodejs: { script: 'install-nodejs.sh', manifest: 'package.json' },
 };
+
+const hasInstaller = (language: string): language is SupportedLanguage => Object.hasOwn(RUNTIME_INSTALLERS, language);
 
 export type BuildSpec = { language: string; runtimeManifest: string; systemPackages: SystemPackage[] };
 /** The build host's certificates to trust during the build's downloads (empty: none). */
@@ -37,10 +40,10 @@ export async function prepareDefaultContext(
   spec: BuildSpec,
   trust: BuildTrust,
 ): Promise<BuildContext> {
-  const installer = RUNTIME_INSTALLERS[spec.language];
-  if (!installer) {
+  if (!hasInstaller(spec.language)) {
     throw ApplicationFailure.nonRetryable(`no dependency installer for language ${spec.language}`, BUILD_FAILED);
   }
+  const installer = RUNTIME_INSTALLERS[spec.language];
   const build = join(dir, 'dispatch-build');
   await mkdir(build);
   await copyFile(join(BUILD_FILES, 'Dockerfile'), join(dir, 'Dockerfile'));

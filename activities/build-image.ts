@@ -9,11 +9,11 @@ import { findImageById } from '../db/images.js';
 import { BUILD_FAILED, prepareDefaultContext, prepareTemplateContext } from './build-context.js';
 import { inputsSha256, resolveBuildInputs } from './build-inputs.js';
 import { BuildLog } from './build-log.js';
+import { keepHeartbeating } from './heartbeat.js';
+import { pullAuthFor } from './registry-auth.js';
 import { DockerStreamError, readDockerStream } from './docker-stream.js';
 import { classifyDockerFailure } from './failures.js';
 import { ensureLocalImage } from './local-image.js';
-
-const HEARTBEAT_EVERY_MS = 5_000;
 
 export type BuildRequest = {
   buildId: string;
@@ -39,14 +39,15 @@ export async function buildAndPush(deps: BuildDeps, request: BuildRequest): Prom
   const ctx = Context.current();
   const image = await findImageById(deps.db, request.imageId);
   if (!image) throw ApplicationFailure.nonRetryable(`image ${request.imageId} was deleted`, 'ImageDeleted');
-  const log = new BuildLog(deps.db, request.buildId);
-  const ticker = setInterval(() => ctx.heartbeat({ step: log.step }), HEARTBEAT_EVERY_MS);
   const dir = await mkdtemp(join(tmpdir(), 'dispatch-build-'));
+  const log = new BuildLog(deps.db, request.buildId);
+  const stopHeartbeats = keepHeartbeating(() => ({ step: log.step }));
   const tag = `${deps.registry}/dispatch/${image.id}:${request.buildId.slice(0, 13)}`;
   try {
     log.line(`==> dispatch: build ${request.buildId}, attempt ${ctx.info.attempt}, from ${request.baseRef}`);
     const base = { name: request.baseImageName, ref: request.baseRef, digest: request.baseDigest };
-    const inputs = await resolveBuildInputs(deps.docker, image, base);
+    const pullAuth = pullAuthFor(deps.registry, deps.registryAuth);
+    const inputs = await resolveBuildInputs(deps.docker, image, base, pullAuth);
     const hash = inputsSha256(inputs);
     await setBuildInputs(deps.db, request.buildId, inputs, hash);
     const reusable = request.allowReuse
@@ -55,7 +56,8 @@ export async function buildAndPush(deps: BuildDeps, request: BuildRequest): Prom
     if (reusable) {
       // Identical inputs in this org were built already: the same image, tagged and pushed under this image's name.
       log.line(`==> dispatch: reusing build ${reusable.id} (${reusable.dockerUrl}): its inputs are identical`);
-      await (await ensureLocalImageObject(deps.docker, reusable.dockerUrl)).tag(splitTag(tag));
+      await ensureLocalImage(deps.docker, reusable.dockerUrl, pullAuth);
+      await deps.docker.getImage(reusable.dockerUrl).tag(splitTag(tag));
     } else {
       const spec = {
         language: image.language,
@@ -74,7 +76,7 @@ export async function buildAndPush(deps: BuildDeps, request: BuildRequest): Prom
     log.line(`==> dispatch: pushed ${tag}@${digest}`);
     return { dockerUrl: tag, digest, ...(reusable ? { reusedBuildId: reusable.id } : {}) };
   } finally {
-    clearInterval(ticker);
+    stopHeartbeats();
     await log.close();
     await rm(dir, { recursive: true, force: true });
   }
@@ -84,11 +86,6 @@ export async function buildAndPush(deps: BuildDeps, request: BuildRequest): Prom
 function splitTag(ref: string): { repo: string; tag: string } {
   const colon = ref.lastIndexOf(':');
   return { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) };
-}
-
-async function ensureLocalImageObject(docker: Docker, ref: string) {
-  await ensureLocalImage(docker, ref);
-  return docker.getImage(ref);
 }
 
 async function runBuild(

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
 import type { BuildInputs, ImageRow } from '../db/schema.js';
 import { ensureLocalImage } from './local-image.js';
+import type { PullAuth } from './registry-auth.js';
 
 export const IMAGE_TEMPLATE_LABEL = 'io.dispatchframework.imageTemplate';
 
@@ -15,8 +16,9 @@ export async function resolveBuildInputs(
   docker: Docker,
   image: Pick<ImageRow, 'language' | 'runtimeManifest' | 'systemPackages'>,
   base: { name: string; ref: string; digest: string },
+  pullAuth: PullAuth,
 ): Promise<BuildInputs> {
-  const inspected = await ensureLocalImage(docker, base.ref);
+  const inspected = await ensureLocalImage(docker, base.ref, pullAuth);
   return {
     baseImage: base.name,
     baseDigest: base.digest,

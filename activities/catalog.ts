@@ -1,4 +1,4 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import type Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
 import { readCatalog, replaceCatalog, setBuildResultDetails } from '../db/builds.js';
@@ -6,7 +6,9 @@ import { findImageById } from '../db/images.js';
 import { diffCatalogs } from './catalog-diff.js';
 import type { Db } from '../db/client.js';
 import type { CatalogEntry } from '../db/schema.js';
+import { keepHeartbeating } from './heartbeat.js';
 import { ensureLocalImage } from './local-image.js';
+import type { PullAuth } from './registry-auth.js';
 
 const CATALOG_SCRIPT = readFileSync(new URL('./build-files/catalog.sh', import.meta.url), 'utf8');
 const CATALOG_LABEL = 'io.dispatchframework.catalog-build';
@@ -18,10 +20,15 @@ export type CatalogRequest = { buildId: string; imageId: string; dockerUrl: stri
  * Records what is really installed in a build's image (copied from the build it reused, if any), and what changed
  * against the image's previous successful build. Replaced whole on a retry: one catalog per build.
  */
-export async function recordCatalog(docker: Docker, db: Db, request: CatalogRequest): Promise<{ packages: number }> {
+export async function recordCatalog(
+  docker: Docker,
+  db: Db,
+  request: CatalogRequest,
+  pullAuth: PullAuth,
+): Promise<{ packages: number }> {
   const entries = request.reusedBuildId
     ? await readCatalog(db, request.reusedBuildId)
-    : await listInstalled(docker, request.buildId, request.dockerUrl);
+    : await listInstalled(docker, request.buildId, request.dockerUrl, pullAuth);
   await replaceCatalog(db, request.buildId, entries);
   const previous = (await findImageById(db, request.imageId))?.currentBuildId ?? null;
   const before = previous && previous !== request.buildId ? await readCatalog(db, previous) : [];
@@ -34,9 +41,14 @@ export async function recordCatalog(docker: Docker, db: Db, request: CatalogRequ
  * Runs the image once, without network, and lists its packages. A crashed attempt may have left its container
  * behind; those are found by label and removed first.
  */
-async function listInstalled(docker: Docker, buildId: string, dockerUrl: string): Promise<CatalogEntry[]> {
+async function listInstalled(
+  docker: Docker,
+  buildId: string,
+  dockerUrl: string,
+  pullAuth: PullAuth,
+): Promise<CatalogEntry[]> {
   await removeCatalogContainers(docker, buildId);
-  await ensureLocalImage(docker, dockerUrl);
+  await ensureLocalImage(docker, dockerUrl, pullAuth);
   const container = await docker.createContainer({
     Image: dockerUrl,
     Entrypoint: ['/bin/sh', '-c', CATALOG_SCRIPT],
@@ -49,8 +61,11 @@ async function listInstalled(docker: Docker, buildId: string, dockerUrl: string)
   try {
     await container.start();
     const timeout = setTimeout(() => void container.kill().catch(() => undefined), CATALOG_TIME_LIMIT_MS);
-    const { StatusCode } = await container.wait().finally(() => clearTimeout(timeout));
-    Context.current().heartbeat();
+    const stopHeartbeats = keepHeartbeating(() => ({ step: 'catalog' }));
+    const { StatusCode } = await container.wait().finally(() => {
+      clearTimeout(timeout);
+      stopHeartbeats();
+    });
     const output = (await container.logs({ stdout: true, stderr: true, follow: false })).toString('utf8');
     if (StatusCode !== 0) {
       throw ApplicationFailure.nonRetryable(

@@ -30,15 +30,17 @@ import {
 import type { RebuildSelector } from '../db/schema.js';
 import { daemonMessage } from './failures.js';
 import { pullAndResolve } from './pull-image.js';
+import { pullAuthFor } from './registry-auth.js';
 
 export type ActivityDeps = BuildDeps;
 
 /** Every activity the workflows call, over injected dependencies (tests pass real ones). */
 export const createActivities = (deps: ActivityDeps) => {
   const { docker, db } = deps;
+  const pullAuth = pullAuthFor(deps.registry, deps.registryAuth);
   return {
     async pullImage({ dockerUrl }: { dockerUrl: string }): Promise<{ digest: string }> {
-      return pullAndResolve(docker, dockerUrl);
+      return pullAndResolve(docker, dockerUrl, pullAuth);
     },
 
     async setBaseImageStatus(target: Generation, change: StatusChange): Promise<boolean> {
@@ -70,7 +72,7 @@ export const createActivities = (deps: ActivityDeps) => {
     },
 
     async recordCatalog(request: CatalogRequest): Promise<{ packages: number }> {
-      return recordCatalog(docker, db, request);
+      return recordCatalog(docker, db, request, pullAuth);
     },
 
     async openRebuild(open: RebuildOpen): Promise<void> {
@@ -81,12 +83,12 @@ export const createActivities = (deps: ActivityDeps) => {
       return selectImages(db, org, selector);
     },
 
-    async reverifyBaseImage({ org, name }: { org: string; name: string }): Promise<VerifiedBase> {
-      return reverifyBaseImage(docker, db, org, name);
+    async reverifyBaseImage(input: { org: string; name: string; dryRun: boolean }): Promise<VerifiedBase> {
+      return reverifyBaseImage(docker, db, input, pullAuth);
     },
 
     async planImageRebuild(input: { imageId: string; base: VerifiedBase; force: boolean }) {
-      return planImageRebuild(docker, db, input);
+      return planImageRebuild(docker, db, input, pullAuth);
     },
 
     async recordRebuildPlan({

@@ -2,21 +2,26 @@ import { Context } from '@temporalio/activity';
 import type Docker from 'dockerode';
 import { repositoryOf } from '../docker-reference.js';
 import { readDockerStream } from './docker-stream.js';
+import { keepHeartbeating } from './heartbeat.js';
+import { noPullAuth, type PullAuth } from './registry-auth.js';
 import { classifyDockerFailure } from './failures.js';
-
-const HEARTBEAT_EVERY_MS = 5_000;
 
 /**
  * Pulls `dockerUrl` and answers the digest it resolved to. Heartbeats with the latest progress line so a dead
  * worker is noticed within the heartbeat timeout; cancellation destroys the stream.
  */
-export async function pullAndResolve(docker: Docker, dockerUrl: string): Promise<{ digest: string }> {
+export async function pullAndResolve(
+  docker: Docker,
+  dockerUrl: string,
+  pullAuth: PullAuth = noPullAuth,
+): Promise<{ digest: string }> {
   const ctx = Context.current();
   const context = `error when pulling image ${dockerUrl}`;
   let last = 'starting';
-  const ticker = setInterval(() => ctx.heartbeat({ progress: last }), HEARTBEAT_EVERY_MS);
+  const stopHeartbeats = keepHeartbeating(() => ({ progress: last }));
   try {
-    const stream = await docker.pull(dockerUrl);
+    const authconfig = pullAuth(dockerUrl);
+    const stream = await docker.pull(dockerUrl, authconfig ? { authconfig } : {});
     await readDockerStream(
       stream,
       (event) => {
@@ -30,7 +35,7 @@ export async function pullAndResolve(docker: Docker, dockerUrl: string): Promise
     if (ctx.cancellationSignal.aborted) throw err;
     throw classifyDockerFailure(err, context);
   } finally {
-    clearInterval(ticker);
+    stopHeartbeats();
   }
 }
 

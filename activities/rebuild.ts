@@ -7,6 +7,7 @@ import { repositoryOf } from '../docker-reference.js';
 import { inputsSha256, resolveBuildInputs } from './build-inputs.js';
 import { decideRebuild } from './rebuild-decision.js';
 import { pullAndResolve } from './pull-image.js';
+import type { PullAuth } from './registry-auth.js';
 
 export type VerifiedBase = { name: string; dockerUrl: string; digest?: string; error?: string };
 
@@ -14,13 +15,20 @@ export type VerifiedBase = { name: string; dockerUrl: string; digest?: string; e
  * Resolves a base image's tag to the digest it names today (a pull), and records it when it moved. A base image
  * that cannot be verified is reported, not failed: the plan says why its images are skipped.
  */
-export async function reverifyBaseImage(docker: Docker, db: Db, org: string, name: string): Promise<VerifiedBase> {
+export async function reverifyBaseImage(
+  docker: Docker,
+  db: Db,
+  input: { org: string; name: string; dryRun: boolean },
+  pullAuth: PullAuth,
+): Promise<VerifiedBase> {
+  const { org, name } = input;
   const row = await findBaseImage(db, org, name);
   if (!row) return { name, dockerUrl: '', error: `base image ${name} not found` };
   if (row.status !== 'READY') return { name, dockerUrl: row.dockerUrl, error: `base image ${name} is ${row.status}` };
   try {
-    const { digest } = await pullAndResolve(docker, row.dockerUrl);
-    if (digest !== row.digest) await refreshBaseImageDigest(db, row.id, digest);
+    const { digest } = await pullAndResolve(docker, row.dockerUrl, pullAuth);
+    // A dry run only looks: the base image keeps the digest it was verified at.
+    if (digest !== row.digest && !input.dryRun) await refreshBaseImageDigest(db, row.id, digest);
     return { name, dockerUrl: row.dockerUrl, digest };
   } catch (err) {
     return {
@@ -46,6 +54,7 @@ export async function planImageRebuild(
   docker: Docker,
   db: Db,
   input: { imageId: string; base: VerifiedBase; force: boolean },
+  pullAuth: PullAuth,
 ): Promise<ImagePlan | null> {
   const image = await findImageById(db, input.imageId);
   if (!image) return null; // deleted since it was selected
@@ -59,7 +68,7 @@ export async function planImageRebuild(
   if (!base.digest)
     return { ...plan, rebuild: false, reason: base.error ?? 'base image not verified', inputsSha256: null };
   const ref = `${repositoryOf(base.dockerUrl)}@${base.digest}`;
-  const current = await resolveBuildInputs(docker, image, { name: base.name, ref, digest: base.digest });
+  const current = await resolveBuildInputs(docker, image, { name: base.name, ref, digest: base.digest }, pullAuth);
   const last = image.currentBuildId ? await findBuild(db, image.id, image.currentBuildId) : undefined;
   const decision = decideRebuild(last ? { buildId: last.id, inputs: last.inputs } : null, current, input.force);
   return { ...plan, ...decision, inputsSha256: inputsSha256(current) };

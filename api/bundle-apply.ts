@@ -1,4 +1,10 @@
-import { deleteBaseImage, findBaseImage, insertBaseImage, replaceBaseImageSpec } from '../db/base-images.js';
+import {
+  deleteBaseImage,
+  findBaseImage,
+  insertBaseImage,
+  lockBaseImage,
+  replaceBaseImageSpec,
+} from '../db/base-images.js';
 import { buildDockerUrls } from '../db/builds.js';
 import type { Queryable } from '../db/client.js';
 import { deleteImage, findImage, imagesUsingBase, insertImage, replaceImageSpec } from '../db/images.js';
@@ -34,8 +40,10 @@ export async function applyBundle(
   const effects: BundleEffects = { results: [], verify: [], build: [], cleanBase: [], cleanImage: [] };
   const record = (doc: BundleDocument, result: string, status: string) =>
     effects.results.push({ index: doc.index, kind: doc.kind, name: doc.name, result, status });
-  const bases = documents.filter((d) => d.kind === 'BaseImage');
-  const images = documents.filter((d) => d.kind === 'Image');
+  // Rows are written in name order, so two bundles touching the same resources lock them in the same order.
+  const byName = (a: BundleDocument, b: BundleDocument) => a.name.localeCompare(b.name);
+  const bases = documents.filter((d) => d.kind === 'BaseImage').sort(byName);
+  const images = documents.filter((d) => d.kind === 'Image').sort(byName);
 
   if (operation === 'delete') {
     for (const doc of images) {
@@ -46,6 +54,10 @@ export async function applyBundle(
       record(doc, 'deleted', 'DELETED');
     }
     for (const doc of bases) {
+      // Locked first, as DELETE /v1/baseimage does: a concurrent image create on it waits, then fails cleanly.
+      if (!(await lockBaseImage(tx, org, doc.name, 'update'))) {
+        throw new ApiError(404, `${doc.label}: base image ${doc.name} not found`);
+      }
       const users = await imagesUsingBase(tx, org, doc.name);
       if (users.length)
         throw new ApiError(409, `${doc.label}: base image ${doc.name} is used by images ${users.join(', ')}`);

@@ -3,6 +3,7 @@ import { streamText } from 'hono/streaming';
 import { findBuild, listBuilds, readBuildLog, readCatalog } from '../db/builds.js';
 import { findImage } from '../db/images.js';
 import type { AppDeps, AppEnv } from './context.js';
+import { isUuid } from './resource-schema.js';
 import { ApiError, notFound } from './errors.js';
 import { IMAGE, toBuildResource } from './image-model.js';
 import { nameFromPath } from './route-helpers.js';
@@ -30,15 +31,23 @@ export function imageBuildRoutes({ database }: AppDeps) {
       stream.onAbort(() => {
         aborted = true;
       });
-      while (!aborted) {
-        const chunks = await readBuildLog(db, buildId, after);
-        for (const chunk of chunks) await stream.write(chunk.text);
-        after = chunks.at(-1)?.seq ?? after;
-        if (chunks.length) continue;
-        const build = await findBuild(db, imageId, buildId);
-        if (!follow || !build || build.outcome !== 'RUNNING') break;
+      const drain = async () => {
+        for (
+          let chunks = await readBuildLog(db, buildId, after);
+          chunks.length;
+          chunks = await readBuildLog(db, buildId, after)
+        ) {
+          for (const chunk of chunks) await stream.write(chunk.text);
+          after = chunks.at(-1)?.seq ?? after;
+        }
+      };
+      await drain();
+      while (follow && !aborted && (await findBuild(db, imageId, buildId))?.outcome === 'RUNNING') {
         await stream.sleep(FOLLOW_POLL_MS);
+        await drain();
       }
+      // Output written between the last read and the build's end would be missed without one more read.
+      if (follow) await drain();
       if (!after && !follow) await stream.write(`(no output recorded for ${label})\n`);
     });
   }
@@ -65,7 +74,7 @@ export function imageBuildRoutes({ database }: AppDeps) {
     .get('/:name/builds/:buildId/logs', async (c) => {
       const image = await imageOf(c);
       const buildId = c.req.param('buildId');
-      if (!/^[0-9a-f-]{36}$/.test(buildId) || !(await findBuild(db, image.id, buildId))) {
+      if (!isUuid(buildId) || !(await findBuild(db, image.id, buildId))) {
         throw new ApiError(404, `build ${buildId} of image ${image.name} not found`);
       }
       return serveLog(c, buildId, `build ${buildId}`);

@@ -1,3 +1,4 @@
+import { WorkflowFailedError } from '@temporalio/client';
 import { Hono } from 'hono';
 import { randomUUID } from 'node:crypto';
 import { findBaseImage } from '../db/base-images.js';
@@ -7,6 +8,7 @@ import type { Queryable } from '../db/client.js';
 import { planRebuild, startRebuild } from '../workflows/rebuild-client.js';
 import { limitBody, readBody } from './body.js';
 import type { AppDeps, AppEnv } from './context.js';
+import { isUuid } from './resource-schema.js';
 import { ApiError } from './errors.js';
 import { rebuildBodySchema, toRebuildResource } from './rebuild-model.js';
 import { parseBody, unavailable } from './route-helpers.js';
@@ -37,6 +39,9 @@ export function rebuildRoutes({ database, starter, logger }: AppDeps) {
         await startRebuild(starter, request);
       } catch (err) {
         await deleteRebuild(db, request.rebuildId);
+        if (err instanceof WorkflowFailedError) {
+          throw new ApiError(500, `rebuild plan failed: ${err.cause?.message ?? err.message}`);
+        }
         throw unavailable(logger, `rebuild ${request.rebuildId}`, err);
       }
       return c.json({ id: request.rebuildId, dryRun: false, status: 'RUNNING' }, 202);
@@ -44,7 +49,7 @@ export function rebuildRoutes({ database, starter, logger }: AppDeps) {
     .get('/', async (c) => c.json((await listRebuilds(db, c.get('org'))).map((row) => toRebuildResource(row))))
     .get('/:id', async (c) => {
       const id = c.req.param('id');
-      const found = /^[0-9a-f-]{36}$/.test(id) ? await findRebuild(db, c.get('org'), id) : undefined;
+      const found = isUuid(id) ? await findRebuild(db, c.get('org'), id) : undefined;
       if (!found) throw new ApiError(404, `rebuild ${id} not found`);
       return c.json(toRebuildResource(found, found.items));
     });

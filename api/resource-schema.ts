@@ -46,3 +46,6 @@ export function parseTagFilters(raw: string[]): { tags: { key: string; value: st
 }
 
 export const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/** Ids in paths are UUIDs; anything else cannot name a row (and must not reach a uuid column). */
+export const isUuid = (text: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);

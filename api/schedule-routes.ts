@@ -1,8 +1,9 @@
-import { ScheduleOverlapPolicy, ServiceError } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, ServiceError } from '@temporalio/client';
 import { Hono, type Context } from 'hono';
 import { deleteSchedule, findSchedule, insertSchedule, listSchedules } from '../db/rebuilds.js';
 import { createRebuildSchedule, describeSchedule, scheduleHandle } from '../workflows/rebuild-client.js';
 import { limitBody, readBody } from './body.js';
+import type { Logger } from '../logger.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { alreadyExists, ApiError, notFound } from './errors.js';
 import { checkSelector } from './rebuild-routes.js';
@@ -10,6 +11,20 @@ import { scheduleBodySchema, toScheduleResource } from './rebuild-model.js';
 import { labelFor, nameFromPath, parseBody, unavailable } from './route-helpers.js';
 
 const SCHEDULE = 'rebuild schedule';
+
+/**
+ * Why Temporal refused a new schedule. The client parses a cron itself and throws a plain Error; the server
+ * answers INVALID_ARGUMENT (gRPC 3); a schedule left behind under the same id is a conflict.
+ */
+function creationError(err: Error, label: string, logger: Logger): ApiError {
+  if (err instanceof ScheduleAlreadyRunning)
+    return new ApiError(409, `${label}: a Temporal schedule of that name exists`);
+  const code = (err as { code?: number }).code ?? (err.cause as { code?: number } | undefined)?.code;
+  if (code === 3 || (code === undefined && !(err instanceof ServiceError))) {
+    return new ApiError(400, `${label}: cron: ${err.message}`);
+  }
+  return unavailable(logger, label, err);
+}
 
 /** Rebuild schedules: cron-driven batch rebuilds, backed by Temporal Schedules (visible in the Web UI). */
 export function scheduleRoutes({ database, starter, logger }: AppDeps) {
@@ -35,13 +50,8 @@ export function scheduleRoutes({ database, starter, logger }: AppDeps) {
       const row = await db.transaction(async (tx) => {
         const inserted = await insertSchedule(tx, org, spec);
         if (!inserted) throw alreadyExists(SCHEDULE, spec.name);
-        await createRebuildSchedule(starter, inserted, paused).catch((err: Error & { code?: number }) => {
-          // The client checks a cron itself and throws a plain Error; the server answers INVALID_ARGUMENT (3).
-          const code = err.code ?? (err.cause as { code?: number } | undefined)?.code;
-          const fromServer = code !== undefined || err instanceof ServiceError;
-          const refused = code === 3 || !fromServer;
-          if (refused) throw new ApiError(400, `${label}: cron: ${err.message}`);
-          throw unavailable(logger, label, err);
+        await createRebuildSchedule(starter, inserted, paused).catch((err: Error) => {
+          throw creationError(err, label, logger);
         });
         return inserted;
       });
@@ -65,12 +75,18 @@ export function scheduleRoutes({ database, starter, logger }: AppDeps) {
     })
     .post('/:name/trigger', async (c) => {
       const row = await scheduleOf(c);
-      await scheduleHandle(starter, row.org, row.name).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
+      // A run in progress is not doubled: the triggered one starts when it ends.
+      await scheduleHandle(starter, row.org, row.name).trigger(ScheduleOverlapPolicy.BUFFER_ONE);
       return answer(c, row);
     })
     .delete('/:name', async (c) => {
       const row = await scheduleOf(c);
-      await scheduleHandle(starter, row.org, row.name).delete();
+      // A schedule already gone from Temporal must not keep its row forever.
+      await scheduleHandle(starter, row.org, row.name)
+        .delete()
+        .catch((err) => {
+          if (!(err instanceof ScheduleNotFoundError)) throw err;
+        });
       await deleteSchedule(db, row.org, row.name);
       return c.json({ ...toScheduleResource(row, {}), deleted: true });
     });

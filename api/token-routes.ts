@@ -5,7 +5,7 @@ import { createToken, deleteToken, listTokens } from '../db/tokens.js';
 import { limitBody, readBody } from './body.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { ApiError } from './errors.js';
-import { unixSeconds } from './resource-schema.js';
+import { unixSeconds, isUuid } from './resource-schema.js';
 import { parseBody } from './route-helpers.js';
 
 export const tokenBodySchema = z.strictObject({
@@ -28,7 +28,7 @@ export function tokenRoutes({ database }: AppDeps) {
     })
     .delete('/:id', async (c) => {
       const id = c.req.param('id');
-      if (!/^[0-9a-f-]{36}$/.test(id) || !(await deleteToken(db, c.get('org'), id))) {
+      if (!isUuid(id) || !(await deleteToken(db, c.get('org'), id))) {
         throw new ApiError(404, `token ${id} not found`);
       }
       return c.json({ id, deleted: true });

@@ -54,6 +54,7 @@ export async function replaceBaseImageSpec(
       tags: spec.tags,
       status: 'UPDATING',
       reason: [],
+      digest: null, // the new reference is not verified yet
       generation: sql`${baseImages.generation} + 1`,
       modifiedAt: sql`now()`,
     })

@@ -66,7 +66,7 @@ export async function deleteImage(db: Queryable, org: string, name: string): Pro
   return row;
 }
 
-/** Names of the images of `org` built on base image `baseImageName`, locked against concurrent inserts. */
+/** Names of the images of `org` built on base image `baseImageName` (lock the base image row first). */
 export async function imagesUsingBase(db: Queryable, org: string, baseImageName: string): Promise<string[]> {
   const rows = await db
     .select({ name: images.name })

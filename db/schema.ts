@@ -54,7 +54,7 @@ export const baseImages = pgTable(
     ...resourceColumns,
     dockerUrl: text('docker_url').notNull(),
     language: text('language').notNull(),
-    /** The content digest the tag resolved to when last verified (repo@sha256:...). */
+    /** The content digest (sha256:...) the tag resolved to when last verified; null until then. */
     digest: text('digest'),
   },
   (t) => [uniqueIndex('base_images_org_name').on(t.org, t.name)],

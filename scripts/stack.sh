@@ -89,7 +89,8 @@ ensure_node_modules() {
 }
 
 start_services() {
-  if ! curl -fsS http://127.0.0.1:${API_PORT:-8080}/healthz >/dev/null 2>&1; then
+  # A running API whose /healthz says "degraded" still holds the port: do not start a second one.
+  if ! alive api && ! port_open "${API_PORT:-8080}"; then
     log "starting the API on 127.0.0.1:${API_PORT:-8080}"
     spawn api node --import tsx "$ROOT/api/main.ts"
   fi

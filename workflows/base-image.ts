@@ -1,4 +1,4 @@
-import { ApplicationFailure, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { failureMessage } from './failure-message.js';
 import { DEFAULT_PULL_POLICY, type BaseImageJob } from './jobs.js';
@@ -28,12 +28,15 @@ export async function baseImageWorkflow(job: BaseImageJob): Promise<void> {
   upsertSearchAttributes([{ key: DISPATCH_STATUS, value: inProgress }]);
   try {
     const { digest } = await pullImage({ dockerUrl: job.dockerUrl });
-    await setBaseImageStatus(target, { status: 'READY', digest });
-    upsertSearchAttributes([{ key: DISPATCH_STATUS, value: 'READY' }]);
+    if (await setBaseImageStatus(target, { status: 'READY', digest })) {
+      upsertSearchAttributes([{ key: DISPATCH_STATUS, value: 'READY' }]);
+    }
   } catch (err) {
+    if (isCancellation(err)) throw err;
     const reason = failureMessage(err);
-    await setBaseImageStatus(target, { status: 'ERROR', reason: [reason] });
-    upsertSearchAttributes([{ key: DISPATCH_STATUS, value: 'ERROR' }]);
+    if (await setBaseImageStatus(target, { status: 'ERROR', reason: [reason] })) {
+      upsertSearchAttributes([{ key: DISPATCH_STATUS, value: 'ERROR' }]);
+    }
     throw ApplicationFailure.nonRetryable(`base image ${job.name}: ${reason}`, 'BaseImageError');
   }
 }

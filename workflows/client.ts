@@ -3,7 +3,7 @@
 import { WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
 import type { BaseImageRow, ImageRow } from '../db/schema.js';
 import { workflowIdFor, type BuildPolicy, type BuildTrigger, type PullPolicy, type ResourceKind } from './jobs.js';
-import { DISPATCH_KIND, DISPATCH_NAME, DISPATCH_ORG, DISPATCH_STATUS } from './search-attributes.js';
+import { searchAttributesFor } from './search-attributes.js';
 
 export type WorkflowStarter = {
   client: Client;
@@ -34,12 +34,7 @@ async function startForResource(
     workflowIdConflictPolicy: supersede
       ? WorkflowIdConflictPolicy.TERMINATE_EXISTING
       : WorkflowIdConflictPolicy.USE_EXISTING,
-    typedSearchAttributes: [
-      { key: DISPATCH_ORG, value: resource.org },
-      { key: DISPATCH_KIND, value: resource.kind },
-      { key: DISPATCH_NAME, value: resource.name },
-      { key: DISPATCH_STATUS, value: resource.status },
-    ],
+    typedSearchAttributes: searchAttributesFor(resource.kind, resource.org, resource.name, resource.status),
     staticSummary: summary,
   });
 }

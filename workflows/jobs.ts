@@ -1,5 +1,7 @@
 // Workflow inputs and ids, shared by the API (which starts workflows) and the workflows themselves.
 // Inputs carry ids and the spec generation, never logs or large text (history stays small).
+import type { PlannedItem } from '../db/rebuilds.js';
+import type { RebuildSelector } from '../db/schema.js';
 
 export type ResourceKind = 'BaseImage' | 'Image';
 
@@ -65,7 +67,7 @@ export const DEFAULT_BUILD_POLICY: BuildPolicy = {
   baseImageWaitMs: 15 * 60_000,
 };
 
-export type RebuildSelector = { all: true } | { baseImageName: string } | { tag: { key: string; value: string } };
+export type { RebuildSelector };
 
 export type RebuildJob = {
   org: string;
@@ -81,5 +83,6 @@ export type RebuildJob = {
   policy?: BuildPolicy;
 };
 
-export type PlanEntry = { imageName: string; baseImageName: string; rebuild: boolean; reason: string };
+/** One image of a rebuild plan: whether it would be rebuilt, and why. */
+export type PlanEntry = PlannedItem;
 export type RebuildOutcome = { rebuildId: string; plan: PlanEntry[] };

@@ -1,21 +1,17 @@
 // Client side of batch rebuilds and their schedules (used by the API; not part of the workflow bundle).
-import { ScheduleOverlapPolicy, WorkflowIdConflictPolicy } from '@temporalio/client';
+import { ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowIdConflictPolicy } from '@temporalio/client';
 import type { RebuildScheduleRow } from '../db/schema.js';
 import type { WorkflowStarter } from './client.js';
 import type { RebuildJob, RebuildOutcome } from './jobs.js';
 import type { rebuildWorkflow } from './rebuild.js';
-import { DISPATCH_KIND, DISPATCH_NAME, DISPATCH_ORG, DISPATCH_STATUS } from './search-attributes.js';
+import { searchAttributesFor } from './search-attributes.js';
 
 export type RebuildRequest = Pick<RebuildJob, 'org' | 'selector' | 'dryRun' | 'force' | 'trigger'> & {
   rebuildId: string;
 };
 
-const searchAttributes = (org: string, name: string, status: string) => [
-  { key: DISPATCH_ORG, value: org },
-  { key: DISPATCH_KIND, value: 'Rebuild' },
-  { key: DISPATCH_NAME, value: name },
-  { key: DISPATCH_STATUS, value: status },
-];
+const searchAttributes = (org: string, name: string, status: string) =>
+  searchAttributesFor('Rebuild', org, name, status);
 
 function jobFor(
   starter: WorkflowStarter,
@@ -76,7 +72,14 @@ export const scheduleHandle = (starter: WorkflowStarter, org: string, name: stri
 
 /** What Temporal knows of a schedule: whether it is paused, its next and recent runs. */
 export async function describeSchedule(starter: WorkflowStarter, org: string, name: string) {
-  const description = await scheduleHandle(starter, org, name).describe();
+  const description = await scheduleHandle(starter, org, name)
+    .describe()
+    .catch((err) => {
+      if (err instanceof ScheduleNotFoundError) return undefined;
+      throw err;
+    });
+  // Someone removed it in the Temporal UI: say so rather than fail the whole list.
+  if (!description) return { paused: true, note: 'the Temporal schedule is missing', nextRunTimes: [], recentRuns: [] };
   return {
     paused: description.state.paused,
     note: description.state.note || null,

@@ -2,6 +2,8 @@ import {
   condition,
   executeChild,
   ParentClosePolicy,
+  ChildWorkflowFailure,
+  TerminatedFailure,
   proxyActivities,
   upsertSearchAttributes,
   uuid4,
@@ -13,7 +15,7 @@ import type { ImagePlan } from '../activities/rebuild.js';
 import { failureMessage } from './failure-message.js';
 import type { imageWorkflow } from './image.js';
 import { workflowIdFor, type ImageJob, type RebuildJob, type RebuildOutcome } from './jobs.js';
-import { DISPATCH_NAME, DISPATCH_STATUS } from './search-attributes.js';
+import { DISPATCH_NAME, DISPATCH_STATUS, searchAttributesFor } from './search-attributes.js';
 
 const records = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumInterval: '30s' } });
 const docker = proxyActivities<Activities>({
@@ -34,10 +36,9 @@ export async function rebuildWorkflow(job: RebuildJob): Promise<RebuildOutcome> 
   const selected = await records.selectRebuildImages({ org: job.org, selector: job.selector });
   const baseNames = [...new Set(selected.map((i) => i.baseImageName))];
   const bases = new Map(
-    (await Promise.all(baseNames.map((name) => docker.reverifyBaseImage({ org: job.org, name })))).map((b) => [
-      b.name,
-      b,
-    ]),
+    (
+      await Promise.all(baseNames.map((name) => docker.reverifyBaseImage({ org: job.org, name, dryRun: job.dryRun })))
+    ).map((b) => [b.name, b]),
   );
   const plans = (
     await Promise.all(
@@ -112,11 +113,15 @@ async function rebuildOne(job: RebuildJob, rebuildId: string, plan: ImagePlan, f
       taskQueue: workflowInfo().taskQueue,
       // A build that has started finishes even if the batch is stopped.
       parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: searchAttributesFor('Image', job.org, plan.imageName, 'UPDATING'),
     });
-    await outcome('SUCCEEDED', undefined, built?.buildId);
+    if (built) await outcome('SUCCEEDED', undefined, built.buildId);
+    else await outcome('SKIPPED', 'the image changed since the plan; its own build takes over');
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
       await outcome('SKIPPED', 'a build of this image was already running');
+    } else if (err instanceof ChildWorkflowFailure && err.cause instanceof TerminatedFailure) {
+      await outcome('SKIPPED', 'superseded by a newer spec of the image');
     } else {
       await outcome('FAILED', failureMessage(err));
     }
