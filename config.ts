@@ -23,8 +23,8 @@ const schema = z.object({
   /** The time limit of one image build, push included. */
   BUILD_TIMEOUT_MINUTES: z.coerce.number().positive().default(30),
   /**
-   * The most builds one batch rebuild runs at once. Keep it below a worker's build slots so that a developer's own
-   * build always finds one free while a batch runs.
+   * The most builds one batch rebuild runs at once, and the slots each worker gives to the builds of all batches
+   * (a queue of their own): a developer's own build never waits behind a batch.
    */
   REBUILD_CONCURRENCY: z.coerce.number().int().positive().default(2),
   /** Credentials for pushing to IMAGE_REGISTRY; empty for an open registry. Never logged. */

@@ -22,7 +22,10 @@ export type BuildRequest = {
   /** The base image pinned to its verified digest (repo@sha256:...). */
   baseRef: string;
   baseDigest: string;
-  /** False for a forced build: build again even when identical inputs were built before. */
+  /**
+   * False for a forced build: build again even when identical inputs were built before, and without Docker's layer
+   * cache, or unpinned dependencies would come back at the versions the cache holds.
+   */
   allowReuse: boolean;
 };
 
@@ -69,7 +72,8 @@ export async function buildAndPush(deps: BuildDeps, request: BuildRequest): Prom
         ? await prepareTemplateContext(deps.docker, dir, request.baseRef, template, spec)
         : await prepareDefaultContext(dir, request.baseRef, spec, { caBundlePath: deps.caBundlePath });
       log.line(`==> dispatch: building ${tag}${template ? ` with the base image's template ${template}` : ''}`);
-      await runBuild(deps.docker, { context: dir, src: context.files }, { t: tag, buildargs: context.buildargs }, log);
+      const options = { t: tag, buildargs: context.buildargs, nocache: !request.allowReuse };
+      await runBuild(deps.docker, { context: dir, src: context.files }, options, log);
     }
     log.line(`==> dispatch: pushing ${tag}`);
     const digest = await push(deps, tag, log);
@@ -91,7 +95,7 @@ function splitTag(ref: string): { repo: string; tag: string } {
 async function runBuild(
   docker: Docker,
   context: { context: string; src: string[] },
-  options: { t: string; buildargs: Record<string, string> },
+  options: { t: string; buildargs: Record<string, string>; nocache: boolean },
   log: BuildLog,
 ) {
   const ctx = Context.current();

@@ -12,7 +12,7 @@ Runtime.install({
 });
 const { db, pool } = connectDb(config.DATABASE_URL);
 await applyMigrations(pool);
-const { worker, connection } = await createWorker({
+const worker = await createWorker({
   temporalAddress: config.TEMPORAL_ADDRESS,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TASK_QUEUE,
@@ -21,6 +21,7 @@ const { worker, connection } = await createWorker({
   registry: config.IMAGE_REGISTRY,
   registryAuth: { username: config.REGISTRY_USERNAME, password: config.REGISTRY_PASSWORD },
   caBundlePath: existsSync(config.BUILD_CA_BUNDLE) ? config.BUILD_CA_BUNDLE : '',
+  batchBuildSlots: config.REBUILD_CONCURRENCY,
   workflowBundlePath: config.WORKFLOW_BUNDLE,
 });
 logger.info('worker started', { taskQueue: config.TASK_QUEUE });
@@ -28,6 +29,6 @@ process.send?.({ kind: 'ready' }); // for tests that fork a worker
 try {
   await worker.run(); // SIGINT/SIGTERM shut it down gracefully
 } finally {
-  await connection.close();
+  await worker.connection.close();
   await pool.end();
 }

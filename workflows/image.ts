@@ -10,7 +10,7 @@ import type { Activities } from '../activities/index.js';
 import type { BaseImageState } from '../db/image-builds.js';
 import { repositoryOf } from '../docker-reference.js';
 import { failureDetails, failureMessage } from './failure-message.js';
-import { DEFAULT_BUILD_POLICY, type ImageJob } from './jobs.js';
+import { batchQueueFor, DEFAULT_BUILD_POLICY, type ImageJob } from './jobs.js';
 import { DISPATCH_STATUS } from './search-attributes.js';
 
 const records = proxyActivities<Activities>({
@@ -26,6 +26,8 @@ const BASE_IMAGE_POLL = '3s';
 export async function imageWorkflow(job: ImageJob): Promise<{ buildId: string } | null> {
   const policy = { ...DEFAULT_BUILD_POLICY, ...job.policy };
   const heavy = proxyActivities<Activities>({
+    // A batch's builds wait for the batch slots; a developer's build never does.
+    taskQueue: job.rebuildId ? batchQueueFor(workflowInfo().taskQueue) : undefined,
     startToCloseTimeout: policy.buildTimeoutMs,
     scheduleToCloseTimeout: policy.buildTimeoutMs,
     heartbeatTimeout: policy.heartbeatTimeoutMs,

@@ -30,6 +30,9 @@ export const DEFAULT_PULL_POLICY: PullPolicy = {
   heartbeatTimeoutMs: 30_000,
 };
 
+/** The task queue of batch rebuilds' Docker work: a worker serves it with slots of its own. */
+export const batchQueueFor = (taskQueue: string) => `${taskQueue}-batch`;
+
 /** One workflow per resource at a time: the id names it, so a newer spec supersedes the running one. */
 export function workflowIdFor(kind: ResourceKind, org: string, name: string): string {
   return `${kind === 'BaseImage' ? 'baseimage' : 'image'}/${org}/${name}`;
@@ -48,7 +51,7 @@ export type ImageJob = {
   policy?: BuildPolicy;
   /** Build even when identical inputs were built before (a forced rebuild picks up new unpinned versions). */
   force?: boolean;
-  /** The batch rebuild this build belongs to. */
+  /** The batch rebuild this build belongs to; its Docker work then runs on the batch queue. */
   rebuildId?: string;
 };
 

@@ -55,6 +55,11 @@ export async function startHeldWheelServer(host: string, name = 'dispatch_crash_
       open = true;
       held.splice(0).forEach(send);
     },
+    /** Holds downloads again from now on; `requested()` then waits for a new request. */
+    closeGate() {
+      open = false;
+      requests = 0;
+    },
     async close() {
       held.splice(0).forEach((r) => r.destroy());
       server.closeAllConnections();

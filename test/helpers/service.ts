@@ -118,7 +118,7 @@ async function startInProcessWorker(
   db: Parameters<typeof createWorker>[0]['db'],
 ) {
   const config = loadConfig();
-  const { worker, connection } = await createWorker({
+  const worker = await createWorker({
     temporalAddress,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
@@ -127,6 +127,7 @@ async function startInProcessWorker(
     registry: config.IMAGE_REGISTRY,
     registryAuth: { username: '', password: '' },
     caBundlePath: config.BUILD_CA_BUNDLE,
+    batchBuildSlots: config.REBUILD_CONCURRENCY,
     workflowBundlePath: workflowBundlePath(),
   });
   const run = worker.run();
@@ -134,7 +135,7 @@ async function startInProcessWorker(
     async stop() {
       worker.shutdown();
       await run;
-      await connection.close();
+      await worker.connection.close();
     },
   };
 }
