@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { baseImageRoutes } from './base-image-routes.js';
 import { bundleRoutes } from './bundle-routes.js';
-import { openApiRoutes } from './openapi.js';
+import { openApiRoutes } from './openapi/routes.js';
 import { rebuildRoutes } from './rebuild-routes.js';
 import { scheduleRoutes } from './schedule-routes.js';
 import { imageRoutes } from './image-routes.js';

@@ -14,7 +14,12 @@ try {
   if (!valid) {
     const created = await createToken(db, 'default', 'admin', `local admin (${new Date().toISOString()})`);
     writeCliConfig(
-      { server: `http://${config.API_HOST}:${config.API_PORT}`, ...current, organization: 'default', token: created.token },
+      {
+        server: `http://${config.API_HOST}:${config.API_PORT}`,
+        ...current,
+        organization: 'default',
+        token: created.token,
+      },
       path,
     );
     process.stderr.write(`[stack] wrote a new admin token for org "default" to ${path}\n`);

@@ -1,0 +1,73 @@
+import { Hono } from 'hono';
+import { expect } from 'vitest';
+import type { OpenApiDocument } from '../../api/openapi/types.js';
+import { openApiRoutes } from '../../api/openapi/routes.js';
+
+// A Hono app holding only the OpenAPI routes (no auth, no database), and ways to look into the document it serves.
+
+export const LANGUAGES = ['python3', 'nodejs'];
+
+export const EXPECTED_OPERATIONS: [string, string[]][] = [
+  ['/healthz', ['get']],
+  ['/v1/baseimage', ['get', 'post']],
+  ['/v1/baseimage/{name}', ['get', 'put', 'delete']],
+  ['/v1/image', ['get', 'post']],
+  ['/v1/image/{name}', ['get', 'put', 'delete']],
+  ['/v1/image/{name}/catalog', ['get']],
+  ['/v1/image/{name}/builds', ['get']],
+  ['/v1/image/{name}/logs', ['get']],
+  ['/v1/image/{name}/builds/{buildId}/logs', ['get']],
+  ['/v1/bundle', ['post']],
+  ['/v1/token', ['get', 'post']],
+  ['/v1/token/{id}', ['delete']],
+  ['/v1/rebuilds', ['get', 'post']],
+  ['/v1/rebuilds/{id}', ['get']],
+  ['/v1/rebuildschedules', ['get', 'post']],
+  ['/v1/rebuildschedules/{name}', ['get', 'delete']],
+  ['/v1/rebuildschedules/{name}/pause', ['post']],
+  ['/v1/rebuildschedules/{name}/unpause', ['post']],
+  ['/v1/rebuildschedules/{name}/trigger', ['post']],
+];
+
+export type Json = Record<string, unknown>;
+export type Method = 'get' | 'post' | 'put' | 'delete';
+
+export function app() {
+  const app = new Hono();
+  app.route('/', openApiRoutes(LANGUAGES));
+  return app;
+}
+
+export async function fetchDocument(): Promise<OpenApiDocument> {
+  const res = await app().request('/openapi.json');
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  return (await res.json()) as OpenApiDocument;
+}
+
+/** Every object inside `value`, depth first. */
+export function* objects(value: unknown): Generator<Json> {
+  if (Array.isArray(value)) for (const item of value) yield* objects(item);
+  else if (value && typeof value === 'object') {
+    yield value as Json;
+    for (const child of Object.values(value)) yield* objects(child);
+  }
+}
+
+export function resolve(doc: OpenApiDocument, schema: Json): Json {
+  const ref = schema.$ref;
+  if (typeof ref !== 'string') return schema;
+  const name = ref.replace('#/components/schemas/', '');
+  const target = doc.components.schemas[name];
+  if (!target) throw new Error(`unresolved ${ref}`);
+  return target as Json;
+}
+
+export const requestSchema = (doc: OpenApiDocument, path: string, method: 'post' | 'put', type = 'application/json') =>
+  resolve(doc, doc.paths[path]![method]!.requestBody!.content[type]!.schema as Json);
+
+export const responseSchema = (doc: OpenApiDocument, path: string, method: Method, status: string) =>
+  doc.paths[path]![method]!.responses[status]!.content!['application/json']!.schema as Json;
+
+export const prop = (schema: Json, ...path: string[]): Json =>
+  path.reduce((at, key) => (at.properties as Record<string, Json>)[key]!, schema);
