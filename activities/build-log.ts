@@ -1,3 +1,4 @@
+import { log } from '@temporalio/activity';
 import { appendBuildLog } from '../db/builds.js';
 import type { Db } from '../db/client.js';
 
@@ -55,7 +56,10 @@ export class BuildLog {
     const text = this.pending;
     this.pending = '';
     // Chained so chunks keep their order even when a flush is slow.
-    this.writing = this.writing.then(() => appendBuildLog(this.db, this.buildId, text)).catch(() => undefined);
+    // A lost chunk must not fail the build it describes; it is reported instead.
+    this.writing = this.writing
+      .then(() => appendBuildLog(this.db, this.buildId, text))
+      .catch((err: unknown) => log.warn('build log chunk not stored', { buildId: this.buildId, error: String(err) }));
     return this.writing;
   }
 

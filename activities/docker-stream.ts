@@ -28,8 +28,7 @@ export async function readDockerStream(
   stream: NodeJS.ReadableStream,
   onEvent: (event: DockerEvent) => void,
   signal?: AbortSignal,
-): Promise<DockerEvent[]> {
-  const events: DockerEvent[] = [];
+): Promise<void> {
   // dockerode types its streams as NodeJS.ReadableStream; at run time they are Readables that can be destroyed.
   const abort = () => (stream as Readable).destroy(new Error('cancelled'));
   signal?.addEventListener('abort', abort, { once: true });
@@ -40,12 +39,10 @@ export async function readDockerStream(
       if (event.errorDetail || event.error) {
         throw new DockerStreamError(event.errorDetail?.message ?? event.error ?? 'unknown Docker error');
       }
-      events.push(event);
       onEvent(event);
     }
   } finally {
     signal?.removeEventListener('abort', abort);
   }
   signal?.throwIfAborted();
-  return events;
 }

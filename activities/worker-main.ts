@@ -8,7 +8,7 @@ import { createWorker } from './worker.js';
 const config = loadConfig();
 const logger = createLogger('worker', config.LOG_LEVEL);
 Runtime.install({
-  logger: new DefaultLogger(config.LOG_LEVEL === 'warn' ? 'WARN' : config.LOG_LEVEL === 'error' ? 'ERROR' : 'INFO'),
+  logger: new DefaultLogger(config.LOG_LEVEL.toUpperCase() as 'DEBUG' | 'INFO' | 'WARN' | 'ERROR'),
 });
 const { db, pool } = connectDb(config.DATABASE_URL);
 await applyMigrations(pool);

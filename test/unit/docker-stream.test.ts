@@ -5,13 +5,10 @@ import { DockerStreamError, readDockerStream } from '../../activities/docker-str
 const lines = (...events: object[]) => Readable.from(events.map((e) => `${JSON.stringify(e)}\r\n`));
 
 describe('reading a Docker progress stream', () => {
-  it('hands every event over and answers them all', async () => {
+  it('hands every event over, in order', async () => {
     const seen: string[] = [];
-    const events = await readDockerStream(lines({ status: 'Pulling' }, { status: 'Done' }), (e) =>
-      seen.push(e.status ?? ''),
-    );
+    await readDockerStream(lines({ status: 'Pulling' }, { status: 'Done' }), (e) => seen.push(e.status ?? ''));
     expect(seen).toEqual(['Pulling', 'Done']);
-    expect(events).toHaveLength(2);
   });
 
   it('fails on an errorDetail line even though the stream itself ends normally', async () => {
