@@ -39,14 +39,9 @@ async function startForResource(
   });
 }
 
-const baseImage = (row: BaseImageRow, status: string = row.status): Resource => ({
-  kind: 'BaseImage',
-  org: row.org,
-  name: row.name,
-  status,
-});
-const image = (row: ImageRow, status: string = row.status): Resource => ({
-  kind: 'Image',
+/** The resource a run is for, as its search attributes show it (a cleanup shows DELETED). */
+const resource = (kind: ResourceKind, row: BaseImageRow | ImageRow, status: string = row.status): Resource => ({
+  kind,
   org: row.org,
   name: row.name,
   status,
@@ -65,7 +60,7 @@ export async function startBaseImageVerification(
     dockerUrl: row.dockerUrl,
     pullPolicy: starter.pullPolicy,
   };
-  await startForResource(starter, baseImage(row), 'baseImageWorkflow', [job], {
+  await startForResource(starter, resource('BaseImage', row), 'baseImageWorkflow', [job], {
     supersede,
     summary: `verify base image ${row.name} (${row.dockerUrl}) for org ${row.org}`,
   });
@@ -75,7 +70,7 @@ export async function startBaseImageVerification(
 export async function startBaseImageCleanup(starter: WorkflowStarter, row: BaseImageRow) {
   await startForResource(
     starter,
-    baseImage(row, 'DELETED'),
+    resource('BaseImage', row, 'DELETED'),
     'baseImageCleanupWorkflow',
     [{ dockerUrl: row.dockerUrl }],
     {
@@ -100,7 +95,7 @@ export async function startImageBuild(
     trigger,
     policy: starter.buildPolicy,
   };
-  await startForResource(starter, image(row), 'imageWorkflow', [job], {
+  await startForResource(starter, resource('Image', row), 'imageWorkflow', [job], {
     supersede,
     summary: `build image ${row.name} on base image ${row.baseImageName} for org ${row.org} (${trigger})`,
   });
@@ -108,7 +103,7 @@ export async function startImageBuild(
 
 /** Stops a build in flight and removes the local copies of a deleted image's builds. */
 export async function startImageCleanup(starter: WorkflowStarter, row: ImageRow, dockerUrls: string[]) {
-  await startForResource(starter, image(row, 'DELETED'), 'imageCleanupWorkflow', [{ dockerUrls }], {
+  await startForResource(starter, resource('Image', row, 'DELETED'), 'imageCleanupWorkflow', [{ dockerUrls }], {
     supersede: true,
     summary: `remove the local copies of deleted image ${row.name}`,
   });
