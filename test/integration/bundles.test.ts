@@ -1,26 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pythonFixture } from '../helpers/env.js';
+import { seedBaseImages, seedImagesWith } from '../helpers/seed-bundles.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { settledBaseImage, settledImage } from '../helpers/wait.js';
 
-// The seed's YAML examples, with the local registry and the manifest inlined (the CLI inlines '@requirements.txt').
-const seedBaseImages = () => `kind: BaseImage
-name: my-python-base
-dockerUrl: ${pythonFixture()}
-language: python3
-tags:
-  - key: role
-    value: docs
-`;
-const seedImages = `kind: Image
-name: my-pandas
-baseImageName: my-python-base
-runtimeDependencies:
-  manifest: "six==1.16.0\\n"
-tags:
-  - key: role
-    value: docs
-`;
+// The seed's images.yaml with the manifest inlined (the CLI inlines '@requirements.txt').
+const seedImages = seedImagesWith('"six==1.16.0\\n"');
 
 describe('bundles', () => {
   let service: TestService;

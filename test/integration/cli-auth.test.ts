@@ -1,48 +1,35 @@
-import { serve, type ServerType } from '@hono/node-server';
-import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/env.js';
+import { runCli, serveForCli, type CliServer } from '../helpers/cli.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 // Tokens and where the CLI finds its settings: `create|get|delete token`, the org header, and the precedence of
 // flags, DISPATCH_* variables and the config file. No builds: every command here is a quick API call.
 let service: TestService;
-let server: ServerType;
+let cli: CliServer;
 let apiUrl: string, dir: string;
 
-type Run = { code: number; stdout: string; stderr: string };
-
 /** Runs the CLI as the org's admin unless `env` says otherwise; an `undefined` value removes the variable. */
-function dispatch(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  const merged = {
-    ...process.env,
+function dispatch(args: string[], env: Record<string, string | undefined> = {}) {
+  const defaults = {
     DISPATCH_API_URL: apiUrl,
     DISPATCH_TOKEN: service.tokens.admin,
     DISPATCH_ORGANIZATION: undefined, // the token names the org
-    DISPATCH_CONFIG: join(dir, 'no-config.json'), // never the developer's ~/.dispatch/config.json
-    ...env,
   };
-  return new Promise((resolve) => {
-    execFile('node', ['cli/bin.js', ...args], { cwd: ROOT, env: merged, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
+  return runCli(args, { ...defaults, ...env }, { timeoutMs: 60_000 });
 }
 
 beforeAll(async () => {
   service = await startTestService({ worker: false });
-  server = serve({ fetch: service.app.fetch, hostname: '127.0.0.1', port: 0 });
-  await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
-  apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  cli = await serveForCli(service);
+  apiUrl = cli.apiUrl;
   dir = await mkdtemp(join(tmpdir(), 'cli-auth-'));
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await cli?.close();
   await service?.close();
 });
 

@@ -1,59 +1,35 @@
-import { serve, type ServerType } from '@hono/node-server';
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pythonFixture, ROOT } from '../helpers/env.js';
+import { runCli, serveForCli, type CliServer } from '../helpers/cli.js';
+import { seedBaseImages, seedImagesWith } from '../helpers/seed-bundles.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 // `dispatch create|apply|update|delete -f` as the seed shows them: the seed's two files, written next to their
 // requirements.txt, and the CLI run from another folder (the '@file' is found beside the bundle, not in the cwd).
 let service: TestService;
-let server: ServerType;
-let apiUrl: string, dir: string, elsewhere: string;
-
-type Run = { code: number; stdout: string; stderr: string };
+let cli: CliServer;
+let dir: string, elsewhere: string;
 
 /** Runs the CLI as the org's admin unless `env` says otherwise; an `undefined` value removes the variable. */
-function dispatch(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  // The token names the org (no org header); a config file that does not exist keeps ~/.dispatch out of the tests.
-  const auth = { DISPATCH_TOKEN: service.tokens.admin, DISPATCH_ORGANIZATION: undefined };
-  const defaults = { DISPATCH_API_URL: apiUrl, DISPATCH_CONFIG: join(elsewhere, 'none.json'), ...auth };
-  const options = { cwd: elsewhere, env: { ...process.env, ...defaults, ...env }, timeout: 170_000 };
-  return new Promise((resolve) => {
-    execFile('node', [join(ROOT, 'cli/bin.js'), ...args], options, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
+function dispatch(args: string[], env: Record<string, string | undefined> = {}) {
+  // The token names the org (no org header).
+  const defaults = {
+    DISPATCH_API_URL: cli.apiUrl,
+    DISPATCH_TOKEN: service.tokens.admin,
+    DISPATCH_ORGANIZATION: undefined,
+  };
+  return runCli(args, { ...defaults, ...env }, { cwd: elsewhere, timeoutMs: 170_000 });
 }
 
-const seedBaseImages = () => `kind: BaseImage
-name: my-python-base
-dockerUrl: ${pythonFixture()}
-language: python3
-tags:
-  - key: role
-    value: docs
-`;
-const seedImages = `kind: Image
-name: my-pandas
-baseImageName: my-python-base
-runtimeDependencies:
-  manifest: '@requirements.txt'
-tags:
-  - key: role
-    value: docs
-`;
+const seedImages = seedImagesWith("'@requirements.txt'");
 const requirements = 'six==1.16.0\n';
 const at = (file: string) => join(dir, file);
 
 beforeAll(async () => {
   service = await startTestService();
-  server = serve({ fetch: service.app.fetch, hostname: '127.0.0.1', port: 0 });
-  await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
-  apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  cli = await serveForCli(service);
   dir = await mkdtemp(join(tmpdir(), 'cli-bundles-'));
   elsewhere = await mkdtemp(join(tmpdir(), 'cli-bundles-cwd-'));
   await writeFile(at('base-images.yaml'), seedBaseImages());
@@ -63,7 +39,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await cli?.close();
   await service?.close();
 });
 

@@ -1,30 +1,23 @@
-import { serve, type ServerType } from '@hono/node-server';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pythonFixture, ROOT } from '../helpers/env.js';
+import { runCli, serveForCli, type CliServer } from '../helpers/cli.js';
+import { pythonFixture } from '../helpers/env.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { eventually, settledBaseImage } from '../helpers/wait.js';
 
 // The image commands as users run them: `node cli/bin.js` in a child process against the real service (served on a
 // random port), which builds with real Docker, the local registry, PyPI and the Debian mirrors.
 let service: TestService;
-let server: ServerType;
-let apiUrl: string, dir: string;
+let cli: CliServer;
+let dir: string;
 
-function dispatch(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  // The token names the org (no org header); a config file that does not exist keeps ~/.dispatch out of the tests.
-  const auth = { DISPATCH_TOKEN: service.tokens.admin, DISPATCH_ORGANIZATION: '', DISPATCH_CONFIG: join(dir, 'none') };
-  const env = { ...process.env, DISPATCH_API_URL: apiUrl, ...auth };
-  return new Promise((resolve) => {
-    execFile('node', ['cli/bin.js', ...args], { cwd: ROOT, env, timeout: 170_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
+function dispatch(...args: string[]) {
+  // The token names the org (no org header).
+  const env = { DISPATCH_API_URL: cli.apiUrl, DISPATCH_TOKEN: service.tokens.admin, DISPATCH_ORGANIZATION: '' };
+  return runCli(args, env, { timeoutMs: 170_000 });
 }
 
 /** The body rows of a CLI table (below the header and its rule), each as its trimmed cells. */
@@ -37,9 +30,7 @@ const [base, name, broken] = ['cli-py', 'cli-six', 'cli-broken'];
 
 beforeAll(async () => {
   service = await startTestService();
-  server = serve({ fetch: service.app.fetch, hostname: '127.0.0.1', port: 0 });
-  await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
-  apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  cli = await serveForCli(service);
 
   await service.call('POST', '/v1/baseimage', { name: base, dockerUrl: pythonFixture(), language: 'python3' });
   expect((await settledBaseImage(service, base)).status).toBe('READY');
@@ -53,7 +44,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await cli?.close();
   await service?.close();
 });
 

@@ -1,31 +1,19 @@
-import { serve, type ServerType } from '@hono/node-server';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pythonFixture, ROOT } from '../helpers/env.js';
+import { expectOk, runCli, serveForCli, type CliRun, type CliServer } from '../helpers/cli.js';
+import { pythonFixture } from '../helpers/env.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { eventually, settledBaseImage, settledImage } from '../helpers/wait.js';
 
 // Batch rebuilds, rebuild schedules and catalog diffs as users run them: `node cli/bin.js` in a child process
 // against the real service (served on a random port), which builds with real Docker, the registry and PyPI.
 let service: TestService;
-let server: ServerType;
-let apiUrl: string;
+let cli: CliServer;
 
-type Run = { code: number; stdout: string; stderr: string };
-
-function dispatch(...args: string[]): Promise<Run> {
-  // The token names the org (no org header); a config file that does not exist keeps ~/.dispatch out of the tests.
-  const auth = { DISPATCH_TOKEN: service.tokens.admin, DISPATCH_ORGANIZATION: '', DISPATCH_API_URL: apiUrl };
-  const env = { ...process.env, ...auth, DISPATCH_CONFIG: join(tmpdir(), `no-dispatch-config-${service.org}.json`) };
-  return new Promise((resolve) => {
-    execFile('node', ['cli/bin.js', ...args], { cwd: ROOT, env, timeout: 170_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
+function dispatch(...args: string[]) {
+  // The token names the org (no org header).
+  const env = { DISPATCH_TOKEN: service.tokens.admin, DISPATCH_ORGANIZATION: '', DISPATCH_API_URL: cli.apiUrl };
+  return runCli(args, env, { timeoutMs: 170_000 });
 }
 
 /** The header of a CLI table and its body rows (below the rule), each as trimmed cells. */
@@ -38,19 +26,15 @@ function table(out: string): { header: string[]; rows: string[][] } {
 }
 
 /** Runs a command that must succeed, answering its output. */
-async function ok(...args: string[]): Promise<Run> {
-  const run = await dispatch(...args);
-  expect(run, run.stderr).toMatchObject({ code: 0 });
-  return run;
+async function ok(...args: string[]): Promise<CliRun> {
+  return expectOk(await dispatch(...args));
 }
 
 const [base, image] = ['cli-rb-py', 'cli-rb-six'];
 
 beforeAll(async () => {
   service = await startTestService();
-  server = serve({ fetch: service.app.fetch, hostname: '127.0.0.1', port: 0 });
-  await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
-  apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  cli = await serveForCli(service);
 
   await service.call('POST', '/v1/baseimage', { name: base, dockerUrl: pythonFixture(), language: 'python3' });
   expect((await settledBaseImage(service, base)).status).toBe('READY');
@@ -61,7 +45,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await cli?.close();
   await service?.close();
 });
 

@@ -1,46 +1,29 @@
-import { serve, type ServerType } from '@hono/node-server';
-import { execFile } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pythonFixture, ROOT } from '../helpers/env.js';
+import { runCli, serveForCli, type CliServer } from '../helpers/cli.js';
+import { pythonFixture } from '../helpers/env.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 // The CLI as users run it: a separate process talking HTTP to the real service (served here on a random port).
 let service: TestService;
-let server: ServerType;
-let apiUrl: string;
+let cli: CliServer;
 
-type Run = { code: number; stdout: string; stderr: string };
-
-function dispatch(...args: string[]): Promise<Run> {
+function dispatch(...args: string[]) {
   const env = {
-    ...process.env,
-    DISPATCH_API_URL: apiUrl,
+    DISPATCH_API_URL: cli.apiUrl,
     // The org header is optional; sent, it must match the token's org, which this also checks.
     DISPATCH_ORGANIZATION: service.org,
     DISPATCH_TOKEN: service.tokens.admin,
-    // A path that does not exist: a developer's ~/.dispatch/config.json must not leak into the tests.
-    DISPATCH_CONFIG: join(tmpdir(), `no-dispatch-config-${service.org}.json`),
   };
-  return new Promise((resolve) => {
-    execFile('node', ['cli/bin.js', ...args], { cwd: ROOT, env, timeout: 150_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runCli(args, env, { timeoutMs: 150_000 });
 }
 
 beforeAll(async () => {
   service = await startTestService();
-  server = serve({ fetch: service.app.fetch, hostname: '127.0.0.1', port: 0 });
-  await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
-  apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  cli = await serveForCli(service);
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await cli?.close();
   await service?.close();
 });
 
