@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 /** Languages the builds know how to install dependencies for (activities/build-files/install-*.sh). */
@@ -37,10 +38,72 @@ const schema = z.object({
     .refine((list) => list.split(',').every((l) => (SUPPORTED_LANGUAGES as readonly string[]).includes(l.trim())), {
       message: `every language must be one the builds support: ${SUPPORTED_LANGUAGES.join(', ')}`,
     }),
+  /** The Docker network builds run on; the worker creates it (inter-container traffic off) and owns its firewall. */
+  BUILD_NETWORK: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/)
+    .default('dispatch-build'),
+  /**
+   * `host:port,...` a build may reach although the build firewall drops traffic to the host and to private ranges:
+   * a package proxy, a test's download server. Host names are resolved once, when the worker starts.
+   */
+  BUILD_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((list, ctx) => parseHostPorts(list, ctx)),
+  /** Destinations (IPv4 CIDR) builds may never reach, besides the build host itself and 169.254.0.0/16. */
+  BUILD_BLOCKED_RANGES: z
+    .string()
+    .default('10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10')
+    .transform((list) => splitList(list))
+    .refine((ranges) => ranges.every((r) => ipaddr.IPv4.isValidCIDR(r)), {
+      message: 'every entry must be an IPv4 CIDR such as 10.0.0.0/8',
+    }),
+  /** Limits of every build and catalog container. */
+  BUILD_MEMORY_MB: z.coerce.number().int().min(64).default(2048),
+  BUILD_CPUS: z.coerce.number().positive().max(256).default(1),
+  BUILD_PIDS: z.coerce.number().int().min(16).default(1024),
+  /** The build log kept per build: its first and last bytes, with a line saying how much was dropped between. */
+  BUILD_LOG_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(4096)
+    .default(2 * 1024 * 1024),
+  /** The most packages one catalog records; a larger catalog makes the build ERROR with a reason saying so. */
+  CATALOG_MAX_ENTRIES: z.coerce.number().int().positive().default(50_000),
+  /**
+   * The most builds one org runs at once across every worker: keep it below the fleet's build slots (8 per worker)
+   * so that a flood from one org always leaves slots for the others.
+   */
+  ORG_BUILD_CONCURRENCY: z.coerce.number().int().positive().default(3),
+  /** The shortest interval a rebuild schedule may have between two runs. */
+  SCHEDULE_MIN_INTERVAL_MINUTES: z.coerce.number().positive().default(5),
+  /** The most documents one bundle may hold. */
+  BUNDLE_MAX_DOCUMENTS: z.coerce.number().int().positive().default(100),
   /** A pre-built workflow bundle (tests build one once and share it); otherwise the worker bundles at start. */
   WORKFLOW_BUNDLE: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
+
+function splitList(list: string): string[] {
+  return list
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+}
+
+/** `host:port` entries, with a clear message naming the one that is not. */
+function parseHostPorts(list: string, ctx: z.RefinementCtx): Array<{ host: string; port: number }> {
+  return splitList(list).flatMap((entry) => {
+    const match = /^([A-Za-z0-9.-]{1,253}):(\d{1,5})$/.exec(entry);
+    const port = Number(match?.[2]);
+    if (!match || port < 1 || port > 65535) {
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(entry)} is not host:port (an IPv4 address or name)` });
+      return [];
+    }
+    return [{ host: match[1]!, port }];
+  });
+}
 
 export type Config = z.infer<typeof schema> & { languages: readonly string[] };
 

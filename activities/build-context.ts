@@ -1,23 +1,27 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type Docker from 'dockerode';
-import { spawn } from 'node:child_process';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SupportedLanguage } from '../config.js';
 import { isSafePackage } from '../db/package-rules.js';
 import type { SystemPackage } from '../db/schema.js';
+import { extractTemplate, replaceFile, TemplateEntryError, writeNewFile } from './template-extract.js';
 
 const BUILD_FILES = fileURLToPath(new URL('./build-files/', import.meta.url));
 export const BUILD_FAILED = 'BuildFailed';
 
 /** Per language: the installer script (ours) and the file name the user's manifest is written to. */
-const RUNTIME_INSTALLERS: Record<SupportedLanguage, { script: string; manifest: string }> = {
-  python3: { script: 'install-python3.sh', manifest: 'requirements.txt' },
-  nodejs: { script: 'install-nodejs.sh', manifest: 'package.json' },
+const RUNTIME_INSTALLERS: Record<SupportedLanguage, { script: string; manifest: string; tool: string }> = {
+  python3: { script: 'install-python3.sh', manifest: 'requirements.txt', tool: 'pip' },
+  nodejs: { script: 'install-nodejs.sh', manifest: 'package.json', tool: 'npm' },
 };
 
 const hasInstaller = (language: string): language is SupportedLanguage => Object.hasOwn(RUNTIME_INSTALLERS, language);
+
+/** The package manager the service's own build installs a language's dependencies with. */
+export const installerToolOf = (language: string): string | undefined =>
+  hasInstaller(language) ? RUNTIME_INSTALLERS[language].tool : undefined;
 
 export type BuildSpec = { language: string; runtimeManifest: string; systemPackages: SystemPackage[] };
 /** The build host's certificates to trust during the build's downloads (empty: none). */
@@ -46,13 +50,14 @@ export async function prepareDefaultContext(
   const installer = RUNTIME_INSTALLERS[spec.language];
   const build = join(dir, 'dispatch-build');
   await mkdir(build);
-  await copyFile(join(BUILD_FILES, 'Dockerfile'), join(dir, 'Dockerfile'));
-  await copyFile(join(BUILD_FILES, 'install-system-packages.sh'), join(build, 'install-system-packages.sh'));
-  await copyFile(join(BUILD_FILES, installer.script), join(build, 'install-runtime-dependencies.sh'));
-  await copyFile(join(BUILD_FILES, 'trust-build-certificates.sh'), join(build, 'trust-build-certificates.sh'));
-  await writeFile(join(build, 'ca-bundle.crt'), trust.caBundlePath ? await readFile(trust.caBundlePath) : '');
-  await writeFile(join(build, 'system-packages.txt'), packageLines(spec.systemPackages));
-  await writeFile(join(build, installer.manifest), spec.runtimeManifest);
+  const ours = (name: string) => readFile(join(BUILD_FILES, name));
+  await writeNewFile(join(dir, 'Dockerfile'), await ours('Dockerfile'));
+  await writeNewFile(join(build, 'install-system-packages.sh'), await ours('install-system-packages.sh'));
+  await writeNewFile(join(build, 'install-runtime-dependencies.sh'), await ours(installer.script));
+  await writeNewFile(join(build, 'trust-build-certificates.sh'), await ours('trust-build-certificates.sh'));
+  await writeNewFile(join(build, 'ca-bundle.crt'), trust.caBundlePath ? await readFile(trust.caBundlePath) : '');
+  await writeNewFile(join(build, 'system-packages.txt'), packageLines(spec.systemPackages));
+  await writeNewFile(join(build, installer.manifest), spec.runtimeManifest);
   return { files: ['Dockerfile', 'dispatch-build'], buildargs: { BASE_IMAGE: baseRef } };
 }
 
@@ -71,31 +76,27 @@ export async function prepareTemplateContext(
   const container = await docker.createContainer({ Image: baseRef, Entrypoint: ['/bin/true'], Cmd: [] });
   try {
     const archive = await container.getArchive({ path: templatePath });
-    await extractTar(archive, dir);
+    await extractTemplate(archive, dir);
   } catch (err) {
-    throw ApplicationFailure.nonRetryable(
-      `could not copy the image template ${templatePath} out of the base image: ${String(err)}`,
-      BUILD_FAILED,
-    );
+    const what =
+      err instanceof TemplateEntryError
+        ? `the base image's template ${templatePath} is refused: ${err.message}`
+        : `could not copy the image template ${templatePath} out of the base image: ${String(err)}`;
+    throw ApplicationFailure.nonRetryable(what, BUILD_FAILED);
   } finally {
     await container.remove({ force: true }).catch(() => undefined);
   }
-  await writeFile(join(dir, 'system-packages.txt'), packageLines(spec.systemPackages));
-  await writeFile(join(dir, 'packages.txt'), spec.runtimeManifest);
+  try {
+    await replaceFile(join(dir, 'system-packages.txt'), packageLines(spec.systemPackages));
+    await replaceFile(join(dir, 'packages.txt'), spec.runtimeManifest);
+  } catch (err) {
+    throw ApplicationFailure.nonRetryable(
+      `the base image's template ${templatePath} holds a folder where the service writes a file: ${String(err)}`,
+      BUILD_FAILED,
+    );
+  }
   return {
     files: ['.'],
     buildargs: { BASE_IMAGE: baseRef, SYSTEM_PACKAGES_FILE: 'system-packages.txt', PACKAGES_FILE: 'packages.txt' },
   };
-}
-
-/** Unpacks Docker's archive of a directory into `dir`, dropping the directory's own name. */
-async function extractTar(archive: NodeJS.ReadableStream, dir: string): Promise<void> {
-  const tar = spawn('tar', ['-x', '--strip-components=1', '--no-same-owner', '-C', dir], {
-    stdio: ['pipe', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  tar.stderr.on('data', (chunk) => (stderr += chunk));
-  archive.pipe(tar.stdin);
-  const code = await new Promise<number | null>((resolve) => tar.on('close', resolve));
-  if (code !== 0) throw new Error(`tar exited with ${code}: ${stderr.trim()}`);
 }

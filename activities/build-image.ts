@@ -3,12 +3,14 @@ import type Docker from 'dockerode';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findReusableBuild, setBuildInputs } from '../db/builds.js';
+import { findReusableBuild, setBuildFailureLines, setBuildInputs } from '../db/builds.js';
 import type { Db } from '../db/client.js';
 import { findImageById } from '../db/images.js';
-import { BUILD_FAILED, prepareDefaultContext, prepareTemplateContext } from './build-context.js';
+import { BUILD_FAILED, installerToolOf, prepareDefaultContext, prepareTemplateContext } from './build-context.js';
 import { inputsSha256, resolveBuildInputs } from './build-inputs.js';
 import { BuildLog } from './build-log.js';
+import { buildApiLimits, createPidsCgroup, type BuildLimits } from './build-limits.js';
+import { safeLine } from '../safe-text.js';
 import { keepHeartbeating } from './heartbeat.js';
 import { pullAuthFor } from './registry-auth.js';
 import { DockerStreamError, readDockerStream } from './docker-stream.js';
@@ -30,7 +32,16 @@ export type BuildRequest = {
 };
 
 export type RegistryAuth = { username: string; password: string };
-export type BuildDeps = { docker: Docker; db: Db; registry: string; registryAuth: RegistryAuth; caBundlePath: string };
+/** Where builds run and what they may use (worker.ts sets them up at start). */
+export type BuildSettings = { network: string; limits: BuildLimits; pidsLimit: boolean };
+export type BuildDeps = {
+  docker: Docker;
+  db: Db;
+  registry: string;
+  registryAuth: RegistryAuth;
+  caBundlePath: string;
+  build: BuildSettings;
+};
 
 /**
  * Builds an image from its base image's verified digest, then pushes it. Safe to retry: the build tag belongs to
@@ -43,11 +54,14 @@ export async function buildAndPush(deps: BuildDeps, request: BuildRequest): Prom
   const image = await findImageById(deps.db, request.imageId);
   if (!image) throw ApplicationFailure.nonRetryable(`image ${request.imageId} was deleted`, 'ImageDeleted');
   const dir = await mkdtemp(join(tmpdir(), 'dispatch-build-'));
-  const log = new BuildLog(deps.db, request.buildId);
+  const log = new BuildLog(deps.db, request.buildId, deps.build.limits.logMaxBytes);
   const stopHeartbeats = keepHeartbeating(() => ({ step: log.step }));
   const tag = `${deps.registry}/dispatch/${image.id}:${request.buildId.slice(0, 13)}`;
   try {
-    log.line(`==> dispatch: build ${request.buildId}, attempt ${ctx.info.attempt}, from ${request.baseRef}`);
+    log.announce(
+      'preparing the build',
+      `build ${request.buildId}, attempt ${ctx.info.attempt}, from ${request.baseRef}`,
+    );
     const base = { name: request.baseImageName, ref: request.baseRef, digest: request.baseDigest };
     const pullAuth = pullAuthFor(deps.registry, deps.registryAuth);
     const inputs = await resolveBuildInputs(deps.docker, image, base, pullAuth);
@@ -58,7 +72,10 @@ export async function buildAndPush(deps: BuildDeps, request: BuildRequest): Prom
       : undefined;
     if (reusable) {
       // Identical inputs in this org were built already: the same image, tagged and pushed under this image's name.
-      log.line(`==> dispatch: reusing build ${reusable.id} (${reusable.dockerUrl}): its inputs are identical`);
+      log.announce(
+        'reusing an identical build',
+        `reusing build ${reusable.id} (${reusable.dockerUrl}): its inputs are identical`,
+      );
       await ensureLocalImage(deps.docker, reusable.dockerUrl, pullAuth);
       await deps.docker.getImage(reusable.dockerUrl).tag(splitTag(tag));
     } else {
@@ -71,13 +88,22 @@ export async function buildAndPush(deps: BuildDeps, request: BuildRequest): Prom
       const context = template
         ? await prepareTemplateContext(deps.docker, dir, request.baseRef, template, spec)
         : await prepareDefaultContext(dir, request.baseRef, spec, { caBundlePath: deps.caBundlePath });
-      log.line(`==> dispatch: building ${tag}${template ? ` with the base image's template ${template}` : ''}`);
+      log.announce(
+        template ? "running the base image's template build" : 'building the image',
+        `building ${tag}${template ? ` with the base image's template ${template}` : ''}`,
+      );
       const options = { t: tag, buildargs: context.buildargs, nocache: !request.allowReuse };
-      await runBuild(deps.docker, { context: dir, src: context.files }, options, log);
+      await runBuild(
+        deps,
+        { buildId: request.buildId, language: image.language },
+        { context: dir, src: context.files },
+        options,
+        log,
+      );
     }
-    log.line(`==> dispatch: pushing ${tag}`);
+    log.announce('pushing the image', `pushing ${tag}`);
     const digest = await push(deps, tag, log);
-    log.line(`==> dispatch: pushed ${tag}@${digest}`);
+    log.line(`pushed ${tag}@${digest}`);
     return { dockerUrl: tag, digest, ...(reusable ? { reusedBuildId: reusable.id } : {}) };
   } finally {
     stopHeartbeats();
@@ -92,16 +118,40 @@ function splitTag(ref: string): { repo: string; tag: string } {
   return { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) };
 }
 
+/**
+ * The step a failed build was in, from the daemon's own error (an `errorDetail`, which build output cannot forge:
+ * a build's prints arrive JSON-encoded in `stream`): our Dockerfile runs one script per step.
+ */
+export function failedStepOf(daemonError: string, language: string, fallback: string): string {
+  if (daemonError.includes('/install-system-packages.sh')) return 'installing system packages';
+  if (daemonError.includes('/install-runtime-dependencies.sh')) {
+    const tool = installerToolOf(language);
+    return `installing runtime dependencies${tool ? ` with ${tool}` : ''}`;
+  }
+  return fallback;
+}
+
 async function runBuild(
-  docker: Docker,
+  { docker, db, build }: BuildDeps,
+  { buildId, language }: { buildId: string; language: string },
   context: { context: string; src: string[] },
   options: { t: string; buildargs: Record<string, string>; nocache: boolean },
   log: BuildLog,
 ) {
   const ctx = Context.current();
+  // Each build's RUN steps live under a cgroup of its own, whose pids.max the build API cannot set otherwise.
+  const cgroup = build.pidsLimit ? await createPidsCgroup(buildId, build.limits.pids) : undefined;
   try {
     // forcerm: intermediate containers go even when a step fails; no host mounts exist in a legacy build.
-    const stream = await docker.buildImage(context, { ...options, rm: true, forcerm: true });
+    // networkmode: RUN steps join the build network, whose firewall keeps them off the host and private ranges.
+    const stream = await docker.buildImage(context, {
+      ...options,
+      ...buildApiLimits(build.limits),
+      ...(cgroup ? { cgroupparent: cgroup.parent } : {}),
+      networkmode: build.network,
+      rm: true,
+      forcerm: true,
+    });
     await readDockerStream(
       stream,
       (event) => {
@@ -114,13 +164,14 @@ async function runBuild(
     if (ctx.cancellationSignal.aborted) throw err;
     if (err instanceof DockerStreamError) {
       // A failing step is the user's input (a package that does not exist, a bad manifest): final, not retried.
-      throw ApplicationFailure.nonRetryable(
-        `build failed while ${log.step}: ${err.message}`,
-        BUILD_FAILED,
-        log.lastLines(),
-      );
+      // The lines that explain it go to Postgres; history gets the short reason only.
+      await setBuildFailureLines(db, buildId, log.lastLines());
+      const step = failedStepOf(err.message, language, log.step);
+      throw ApplicationFailure.nonRetryable(`build failed while ${step}: ${safeLine(err.message, 300)}`, BUILD_FAILED);
     }
     throw classifyDockerFailure(err, `build failed while ${log.step}`);
+  } finally {
+    await cgroup?.remove();
   }
 }
 
@@ -135,7 +186,7 @@ async function push({ docker, registry, registryAuth }: BuildDeps, tag: string, 
       stream,
       (event) => {
         digest = event.aux?.Digest ?? digest;
-        if (event.status && !event.progress) log.line(`${event.id ? `${event.id}: ` : ''}${event.status}`);
+        if (event.status && !event.progress) log.write(`${event.id ? `${event.id}: ` : ''}${event.status}\n`);
         ctx.heartbeat({ step: 'push' });
       },
       ctx.cancellationSignal,

@@ -1,55 +1,99 @@
 import { log } from '@temporalio/activity';
 import { appendBuildLog } from '../db/builds.js';
 import type { Db } from '../db/client.js';
+import { safeText } from '../safe-text.js';
 
 const FLUSH_EVERY_MS = 500;
 const TAIL_LINES = 25;
-const STEP_MARKER = '==> dispatch: ';
-// Terminal colour codes (ESC [ ... m); built from a string because a literal ESC in a regex trips the linter.
-const ANSI_ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g');
+/** Stored chunks stay small, so a reader holds only a few of them at a time. */
+export const LOG_CHUNK_MAX_CHARS = 64 * 1024;
 
 /**
- * Collects a build's output and writes it to Postgres in chunks (not one row per line, and never into workflow
- * history). Remembers the last lines and the last step the build announced, for the failure reason.
+ * Collects a build's output and writes it to Postgres in chunks (never into workflow history), made safe first
+ * (safe-text.ts). The stored log is capped at `maxBytes`: its first half as the build prints it, then only the last
+ * half is kept (in memory, bounded) and written when the build ends, after a line saying how much was dropped.
+ * The step is the service's own tracking, set by its code: nothing a build prints can change it.
  */
 export class BuildLog {
   private pending = '';
   private partial = '';
-  private readonly tail: string[] = [];
+  private readonly tailLines: string[] = [];
   private timer: NodeJS.Timeout;
   private writing: Promise<void> = Promise.resolve();
+  private headRoom: number;
+  private readonly tailBudget: number;
+  private tail: string[] = [];
+  private tailChars = 0;
+  private dropped = 0;
   step = 'preparing the build';
 
   constructor(
     private readonly db: Db,
     private readonly buildId: string,
+    maxBytes: number,
   ) {
+    // Characters, not bytes: safe text is mostly ASCII, and a multi-byte build log may use up to 4x the bytes.
+    this.headRoom = Math.floor(maxBytes / 2);
+    this.tailBudget = maxBytes - this.headRoom;
     this.timer = setInterval(() => void this.flush(), FLUSH_EVERY_MS);
   }
 
-  write(text: string): void {
-    this.pending += text;
-    const lines = (this.partial + text).split('\n');
-    this.partial = lines.pop() ?? '';
-    for (const line of lines) this.remember(line);
+  /** Output of the build itself. */
+  write(raw: string): void {
+    const text = safeText(raw);
+    this.rememberLines(text);
+    if (this.headRoom > 0) {
+      const head = text.slice(0, this.headRoom);
+      this.pending += head;
+      this.headRoom -= head.length;
+      if (this.headRoom === 0) {
+        this.pending += `\n==> dispatch: the output is over this build's log limit; its last part follows when the build ends\n`;
+      }
+      this.keepTail(text.slice(head.length));
+    } else {
+      this.keepTail(text);
+    }
   }
 
+  /** A line of the service's own, which also names the step now running. */
+  announce(step: string, text: string): void {
+    this.step = step;
+    this.line(text);
+  }
+
+  /** A line of the service's own. */
   line(text: string): void {
-    this.write(`${text}\n`);
+    this.write(`==> dispatch: ${text}\n`);
   }
 
-  private remember(line: string): void {
-    if (line.startsWith(STEP_MARKER)) this.step = line.slice(STEP_MARKER.length);
-    this.tail.push(line);
-    if (this.tail.length > TAIL_LINES) this.tail.shift();
+  private keepTail(text: string): void {
+    if (!text) return;
+    this.tail.push(text);
+    this.tailChars += text.length;
+    while (this.tailChars > this.tailBudget) {
+      const excess = this.tailChars - this.tailBudget;
+      const first = this.tail[0]!;
+      const cut = Math.min(excess, first.length);
+      if (cut === first.length) this.tail.shift();
+      else this.tail[0] = first.slice(cut);
+      this.tailChars -= cut;
+      this.dropped += cut;
+    }
   }
 
-  /** The last lines of output, without the terminal colours and carriage returns tools like pip and apt emit. */
-  lastLines(): string {
-    return [...this.tail, this.partial]
-      .map((line) => line.replace(ANSI_ESCAPE, '').replace(/\r/g, ''))
-      .filter((line) => line.trim())
-      .join('\n');
+  private rememberLines(text: string): void {
+    const lines = (this.partial + text).split('\n');
+    this.partial = (lines.pop() ?? '').slice(-1000);
+    for (const line of lines.slice(-TAIL_LINES)) {
+      if (!line.trim()) continue;
+      this.tailLines.push(line.slice(0, 1000));
+      if (this.tailLines.length > TAIL_LINES) this.tailLines.shift();
+    }
+  }
+
+  /** The last lines of output (at most 25, each at most 1,000 characters): what explains a failure. */
+  lastLines(): string[] {
+    return [...this.tailLines, this.partial].filter((line) => line.trim());
   }
 
   flush(): Promise<void> {
@@ -58,13 +102,23 @@ export class BuildLog {
     // Chained so chunks keep their order even when a flush is slow.
     // A lost chunk must not fail the build it describes; it is reported instead.
     this.writing = this.writing
-      .then(() => appendBuildLog(this.db, this.buildId, text))
+      .then(async () => {
+        for (let at = 0; at < text.length; at += LOG_CHUNK_MAX_CHARS) {
+          await appendBuildLog(this.db, this.buildId, text.slice(at, at + LOG_CHUNK_MAX_CHARS));
+        }
+      })
       .catch((err: unknown) => log.warn('build log chunk not stored', { buildId: this.buildId, error: String(err) }));
     return this.writing;
   }
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    if (this.tail.length) {
+      if (this.dropped) this.pending += `\n==> dispatch: ${this.dropped} characters of output dropped here\n`;
+      this.pending += this.tail.join('');
+      this.tail = [];
+      this.tailChars = 0;
+    }
     await this.flush();
   }
 }

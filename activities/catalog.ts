@@ -6,6 +6,8 @@ import { findImageById } from '../db/images.js';
 import { diffCatalogs } from './catalog-diff.js';
 import type { Db } from '../db/client.js';
 import type { CatalogEntry } from '../db/schema.js';
+import { safeLine } from '../safe-text.js';
+import { containerLimits, type BuildLimits } from './build-limits.js';
 import { keepHeartbeating } from './heartbeat.js';
 import { ensureLocalImage } from './local-image.js';
 import type { PullAuth } from './registry-auth.js';
@@ -13,6 +15,8 @@ import type { PullAuth } from './registry-auth.js';
 const CATALOG_SCRIPT = readFileSync(new URL('./build-files/catalog.sh', import.meta.url), 'utf8');
 const CATALOG_LABEL = 'io.dispatchframework.catalog-build';
 const CATALOG_TIME_LIMIT_MS = 120_000;
+/** A catalog line is at most ~800 bytes (three fields of 256); more output than this is not a package list. */
+const CATALOG_OUTPUT_MAX_BYTES = 32 * 1024 * 1024;
 
 export type CatalogRequest = { buildId: string; imageId: string; dockerUrl: string; reusedBuildId?: string };
 
@@ -25,10 +29,17 @@ export async function recordCatalog(
   db: Db,
   request: CatalogRequest,
   pullAuth: PullAuth,
+  limits: BuildLimits,
 ): Promise<{ packages: number }> {
   const entries = request.reusedBuildId
     ? await readCatalog(db, request.reusedBuildId)
-    : await listInstalled(docker, request.buildId, request.dockerUrl, pullAuth);
+    : await listInstalled(docker, request.buildId, request.dockerUrl, pullAuth, limits);
+  if (entries.length > limits.catalogMaxEntries) {
+    throw ApplicationFailure.nonRetryable(
+      `the image holds ${entries.length} packages, more than a catalog records (${limits.catalogMaxEntries}, CATALOG_MAX_ENTRIES)`,
+      'CatalogFailed',
+    );
+  }
   await replaceCatalog(db, request.buildId, entries);
   const previous = (await findImageById(db, request.imageId))?.currentBuildId ?? null;
   const before = previous && previous !== request.buildId ? await readCatalog(db, previous) : [];
@@ -38,14 +49,16 @@ export async function recordCatalog(
 }
 
 /**
- * Runs the image once, without network, and lists its packages. A crashed attempt may have left its container
- * behind; those are found by label and removed first.
+ * Runs the image once, without network, with the builds' limits and no capabilities, and lists its packages (the
+ * image is the tenant's: its output is read up to a cap, and parsed strictly). A crashed attempt may have left its
+ * container behind; those are found by label and removed first.
  */
 async function listInstalled(
   docker: Docker,
   buildId: string,
   dockerUrl: string,
   pullAuth: PullAuth,
+  limits: BuildLimits,
 ): Promise<CatalogEntry[]> {
   await removeCatalogContainers(docker, buildId);
   await ensureLocalImage(docker, dockerUrl, pullAuth);
@@ -56,20 +69,35 @@ async function listInstalled(
     User: '0',
     Tty: true, // one plain output stream, no multiplexing headers
     Labels: { [CATALOG_LABEL]: buildId },
-    HostConfig: { NetworkMode: 'none' },
+    HostConfig: {
+      NetworkMode: 'none',
+      ...containerLimits(limits),
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+    },
   });
   try {
     await container.start();
     const timeout = setTimeout(() => void container.kill().catch(() => undefined), CATALOG_TIME_LIMIT_MS);
     const stopHeartbeats = keepHeartbeating(() => ({ step: 'catalog' }));
-    const { StatusCode } = await container.wait().finally(() => {
+    const [{ StatusCode }, output] = await Promise.all([
+      container.wait(),
+      readCapped(await container.logs({ stdout: true, stderr: true, follow: true }), () => {
+        void container.kill().catch(() => undefined);
+      }),
+    ]).finally(() => {
       clearTimeout(timeout);
       stopHeartbeats();
     });
-    const output = (await container.logs({ stdout: true, stderr: true, follow: false })).toString('utf8');
+    if (output === undefined) {
+      throw ApplicationFailure.nonRetryable(
+        `listing the installed packages printed more than ${CATALOG_OUTPUT_MAX_BYTES} bytes`,
+        'CatalogFailed',
+      );
+    }
     if (StatusCode !== 0) {
       throw ApplicationFailure.nonRetryable(
-        `listing the installed packages exited with ${StatusCode}: ${output.slice(-500)}`,
+        `listing the installed packages exited with ${StatusCode}: ${safeLine(output.slice(-500), 300)}`,
         'CatalogFailed',
       );
     }
@@ -77,6 +105,22 @@ async function listInstalled(
   } finally {
     await container.remove({ force: true }).catch(() => undefined);
   }
+}
+
+/** The whole output, or undefined (after `onOverflow`) once it passes CATALOG_OUTPUT_MAX_BYTES. */
+async function readCapped(stream: NodeJS.ReadableStream, onOverflow: () => void): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    bytes += chunk.length;
+    if (bytes > CATALOG_OUTPUT_MAX_BYTES) {
+      onOverflow();
+      (stream as unknown as { destroy(): void }).destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function removeCatalogContainers(docker: Docker, buildId: string): Promise<void> {

@@ -10,11 +10,13 @@ import type { BuildEnd } from '../db/builds.js';
 import {
   beginImageBuild,
   completeImageBuild,
+  settleImageError,
   toBaseImageState,
   type BaseImageState,
   type ImageTarget,
 } from '../db/image-builds.js';
 import type { StoredStatus } from '../db/schema.js';
+import { acquireBuildSlot, releaseBuildSlot } from '../db/build-slots.js';
 import { buildAndPush, type BuildDeps, type BuildRequest } from './build-image.js';
 import { recordCatalog, type CatalogRequest } from './catalog.js';
 import { planImageRebuild, reverifyBaseImage, type VerifiedBase } from './rebuild.js';
@@ -32,7 +34,7 @@ import { daemonMessage } from './failures.js';
 import { pullAndResolve } from './pull-image.js';
 import { pullAuthFor } from './registry-auth.js';
 
-export type ActivityDeps = BuildDeps;
+export type ActivityDeps = BuildDeps & { orgBuildConcurrency: number };
 
 /** Every activity the workflows call, over injected dependencies (tests pass real ones). */
 export const createActivities = (deps: ActivityDeps) => {
@@ -67,12 +69,26 @@ export const createActivities = (deps: ActivityDeps) => {
       await completeImageBuild(db, input.target, input.buildId, input.end);
     },
 
+    /** True when the org has a build slot free for this build (fleet-wide cap); the workflow waits otherwise. */
+    async acquireBuildSlot({ org, buildId }: { org: string; buildId: string }): Promise<boolean> {
+      return acquireBuildSlot(db, org, buildId, deps.orgBuildConcurrency);
+    },
+
+    async releaseBuildSlot({ org, buildId }: { org: string; buildId: string }): Promise<void> {
+      await releaseBuildSlot(db, org, buildId);
+    },
+
+    /** The last resort when a build's result cannot be written: the image ERROR with a short reason of our own. */
+    async settleImageError(input: { target: ImageTarget; buildId: string; reason: string }): Promise<void> {
+      await settleImageError(db, input.target, input.buildId, input.reason);
+    },
+
     async buildAndPush(request: BuildRequest): Promise<{ dockerUrl: string; digest: string }> {
       return buildAndPush(deps, request);
     },
 
     async recordCatalog(request: CatalogRequest): Promise<{ packages: number }> {
-      return recordCatalog(docker, db, request, pullAuth);
+      return recordCatalog(docker, db, request, pullAuth, deps.build.limits);
     },
 
     async openRebuild(open: RebuildOpen): Promise<void> {

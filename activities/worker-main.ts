@@ -1,9 +1,8 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { existsSync } from 'node:fs';
 import { loadConfig } from '../config.js';
 import { applyMigrations, connectDb } from '../db/client.js';
 import { createLogger } from '../logger.js';
-import { createWorker } from './worker.js';
+import { createWorker, workerOptionsFrom } from './worker.js';
 
 const config = loadConfig();
 const logger = createLogger('worker', config.LOG_LEVEL);
@@ -12,18 +11,7 @@ Runtime.install({
 });
 const { db, pool } = connectDb(config.DATABASE_URL);
 await applyMigrations(pool);
-const worker = await createWorker({
-  temporalAddress: config.TEMPORAL_ADDRESS,
-  namespace: config.TEMPORAL_NAMESPACE,
-  taskQueue: config.TASK_QUEUE,
-  db,
-  dockerSocket: config.DOCKER_SOCKET,
-  registry: config.IMAGE_REGISTRY,
-  registryAuth: { username: config.REGISTRY_USERNAME, password: config.REGISTRY_PASSWORD },
-  caBundlePath: existsSync(config.BUILD_CA_BUNDLE) ? config.BUILD_CA_BUNDLE : '',
-  batchBuildSlots: config.REBUILD_CONCURRENCY,
-  workflowBundlePath: config.WORKFLOW_BUNDLE,
-});
+const worker = await createWorker(workerOptionsFrom(config, db, logger));
 logger.info('worker started', { taskQueue: config.TASK_QUEUE });
 process.send?.({ kind: 'ready' }); // for tests that fork a worker
 try {

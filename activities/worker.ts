@@ -1,8 +1,17 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import Docker from 'dockerode';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { lookup } from 'node:dns/promises';
 import { fileURLToPath } from 'node:url';
+import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import type { Logger } from '../logger.js';
 import { batchQueueFor } from '../workflows/jobs.js';
+import { installBuildFirewall, nameserversOf, type AllowedHost } from './build-firewall.js';
+import type { BuildLimits } from './build-limits.js';
+import { pidsLimitSupported } from './build-limits.js';
+import { ensureBuildNetwork } from './build-network.js';
 import { createActivities } from './index.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -22,7 +31,59 @@ export type WorkerOptions = {
   batchBuildSlots: number;
   /** A pre-built bundle (tests build one once); otherwise the worker bundles workflowsPath itself. */
   workflowBundlePath?: string;
+  /** Where builds run and what they may use and reach. */
+  sandbox: BuildSandbox;
+  /** The most builds one org runs at once, fleet-wide (config ORG_BUILD_CONCURRENCY). */
+  orgBuildConcurrency: number;
+  logger: Logger;
 };
+
+export type BuildSandbox = {
+  network: string;
+  /** `host:port` builds may reach despite the firewall (a package proxy); names are resolved at start. */
+  allowedHosts: Array<{ host: string; port: number }>;
+  blockedRanges: string[];
+  limits: BuildLimits;
+};
+
+/** The worker's options from the configuration: the one place worker-main.ts and the tests' workers start from. */
+export function workerOptionsFrom(config: Config, db: Db, logger: Logger): WorkerOptions {
+  return {
+    temporalAddress: config.TEMPORAL_ADDRESS,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TASK_QUEUE,
+    db,
+    dockerSocket: config.DOCKER_SOCKET,
+    registry: config.IMAGE_REGISTRY,
+    registryAuth: { username: config.REGISTRY_USERNAME, password: config.REGISTRY_PASSWORD },
+    caBundlePath: existsSync(config.BUILD_CA_BUNDLE) ? config.BUILD_CA_BUNDLE : '',
+    batchBuildSlots: config.REBUILD_CONCURRENCY,
+    workflowBundlePath: config.WORKFLOW_BUNDLE,
+    logger,
+    orgBuildConcurrency: config.ORG_BUILD_CONCURRENCY,
+    sandbox: {
+      network: config.BUILD_NETWORK,
+      allowedHosts: config.BUILD_ALLOWED_HOSTS,
+      blockedRanges: config.BUILD_BLOCKED_RANGES,
+      limits: {
+        memoryBytes: config.BUILD_MEMORY_MB * 1024 * 1024,
+        cpus: config.BUILD_CPUS,
+        pids: config.BUILD_PIDS,
+        logMaxBytes: config.BUILD_LOG_MAX_BYTES,
+        catalogMaxEntries: config.CATALOG_MAX_ENTRIES,
+      },
+    },
+  };
+}
+
+async function resolveAllowedHosts(hosts: BuildSandbox['allowedHosts']): Promise<AllowedHost[]> {
+  const resolved = await Promise.all(
+    hosts.map(async ({ host, port }) =>
+      (await lookup(host, { all: true, family: 4 })).map(({ address }) => ({ address, port })),
+    ),
+  );
+  return resolved.flat();
+}
 
 export type ServiceWorker = { run(): Promise<void>; shutdown(): void; connection: NativeConnection };
 
@@ -34,8 +95,18 @@ export type ServiceWorker = { run(): Promise<void>; shutdown(): void; connection
 export async function createWorker(options: WorkerOptions): Promise<ServiceWorker> {
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
   const docker = new Docker({ socketPath: options.dockerSocket });
-  const { db, registry, registryAuth, caBundlePath } = options;
-  const activities = createActivities({ docker, db, registry, registryAuth, caBundlePath });
+  const { db, registry, registryAuth, caBundlePath, sandbox, logger } = options;
+  // Builds start only once their network and its firewall are in place: a worker that cannot install them stops.
+  const network = await ensureBuildNetwork(docker, sandbox.network);
+  const allowed = await resolveAllowedHosts(sandbox.allowedHosts);
+  const nameservers = nameserversOf(await readFile('/etc/resolv.conf', 'utf8').catch(() => ''));
+  await installBuildFirewall(network, { allowed, nameservers, blockedRanges: sandbox.blockedRanges });
+  const pidsLimit = await pidsLimitSupported();
+  if (!pidsLimit) logger.warn('builds run without a pids limit: this host offers no pids cgroup to the worker');
+  logger.info('build network ready', { network: network.name, bridge: network.bridge, subnet: network.subnet });
+  const build = { network: network.name, limits: sandbox.limits, pidsLimit };
+  const orgBuildConcurrency = options.orgBuildConcurrency;
+  const activities = createActivities({ docker, db, registry, registryAuth, caBundlePath, build, orgBuildConcurrency });
   const common = { connection, namespace: options.namespace, activities };
   const main = await Worker.create({
     ...common,

@@ -1,4 +1,5 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { safeReason } from '../safe-text.js';
 import type { Queryable } from './client.js';
 import { baseImages, type BaseImageRow, type StoredStatus, type Tag, unsettledFor } from './schema.js';
 
@@ -81,7 +82,7 @@ export type StatusChange = { status: StoredStatus; reason?: string[]; digest?: s
 export async function setBaseImageStatus(db: Queryable, target: Generation, change: StatusChange): Promise<boolean> {
   const rows = await db
     .update(baseImages)
-    .set({ ...change, reason: change.reason ?? [], modifiedAt: sql`now()` })
+    .set({ ...change, reason: safeReason(change.reason), modifiedAt: sql`now()` })
     .where(and(eq(baseImages.id, target.id), eq(baseImages.generation, target.generation)))
     .returning({ id: baseImages.id });
   return rows.length > 0;

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gt, ne, sql } from 'drizzle-orm';
+import { safeLine } from '../safe-text.js';
 import type { Queryable } from './client.js';
 import {
   buildLogChunks,
@@ -32,18 +33,36 @@ export async function setBuildInputs(db: Queryable, buildId: string, inputs: Bui
   await db.update(builds).set({ inputs, inputsSha256 }).where(eq(builds.id, buildId));
 }
 
+/** Recorded by a failing build activity; finishBuild adds them to the reason (see builds.failureLines). */
+export async function setBuildFailureLines(db: Queryable, buildId: string, lines: string[]): Promise<void> {
+  await db.update(builds).set({ failureLines: lines }).where(eq(builds.id, buildId));
+}
+
 export type BuildEnd =
   { outcome: 'SUCCEEDED'; dockerUrl: string; digest: string } | { outcome: 'FAILED'; reason: string[] };
 
-export async function finishBuild(db: Queryable, buildId: string, end: BuildEnd): Promise<void> {
-  const result =
-    end.outcome === 'SUCCEEDED'
-      ? { outcome: end.outcome, dockerUrl: end.dockerUrl, digest: end.digest }
-      : { outcome: end.outcome, error: end.reason.join('\n') };
+/**
+ * Closes a running build. A failure's reason is the workflow's short reason (made safe: it may quote a daemon or a
+ * registry) followed by the failure lines the build activity recorded; answers the reason as stored.
+ */
+export async function finishBuild(db: Queryable, buildId: string, end: BuildEnd): Promise<string[]> {
+  if (end.outcome === 'SUCCEEDED') {
+    await db
+      .update(builds)
+      .set({ outcome: end.outcome, dockerUrl: end.dockerUrl, digest: end.digest, finishedAt: sql`now()` })
+      .where(and(eq(builds.id, buildId), eq(builds.outcome, 'RUNNING')));
+    return [];
+  }
+  const [row] = await db.select({ lines: builds.failureLines }).from(builds).where(eq(builds.id, buildId));
+  const reason = [
+    ...end.reason.map((line) => safeLine(line)),
+    ...(row?.lines ?? []).map((line) => safeLine(line, 1000)),
+  ];
   await db
     .update(builds)
-    .set({ ...result, finishedAt: sql`now()` })
+    .set({ outcome: end.outcome, error: reason.join('\n'), finishedAt: sql`now()` })
     .where(and(eq(builds.id, buildId), eq(builds.outcome, 'RUNNING')));
+  return reason;
 }
 
 export async function listBuilds(db: Queryable, imageId: string): Promise<BuildRow[]> {
@@ -62,8 +81,11 @@ export async function appendBuildLog(db: Queryable, buildId: string, text: strin
   if (text) await db.insert(buildLogChunks).values({ buildId, text });
 }
 
-/** Log chunks after `afterSeq`, for reading a log in pieces and following a running build. */
-export async function readBuildLog(db: Queryable, buildId: string, afterSeq = 0, limit = 1000) {
+/**
+ * Log chunks after `afterSeq`, for reading a log in pieces and following a running build. Chunks are at most
+ * 64 KiB (build-log.ts), so a page holds at most a few MiB whatever the log.
+ */
+export async function readBuildLog(db: Queryable, buildId: string, afterSeq = 0, limit = 32) {
   return db
     .select({ seq: buildLogChunks.seq, text: buildLogChunks.text })
     .from(buildLogChunks)
@@ -72,11 +94,20 @@ export async function readBuildLog(db: Queryable, buildId: string, afterSeq = 0,
     .limit(limit);
 }
 
-/** Replaces a build's catalog in one transaction, so a retried catalog step leaves exactly one catalog. */
+// Postgres takes at most 65,535 parameters per statement; 4 per row leaves room with 1,000 rows per INSERT.
+const CATALOG_ROWS_PER_INSERT = 1_000;
+
+/**
+ * Replaces a build's catalog in one transaction (written in batches, whatever its size), so a retried catalog step
+ * leaves exactly one catalog.
+ */
 export async function replaceCatalog(db: Queryable, buildId: string, entries: CatalogEntry[]): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.delete(catalogPackages).where(eq(catalogPackages.buildId, buildId));
-    if (entries.length) await tx.insert(catalogPackages).values(entries.map((e) => ({ buildId, ...e })));
+    for (let at = 0; at < entries.length; at += CATALOG_ROWS_PER_INSERT) {
+      const batch = entries.slice(at, at + CATALOG_ROWS_PER_INSERT);
+      await tx.insert(catalogPackages).values(batch.map((e) => ({ buildId, ...e })));
+    }
   });
 }
 

@@ -1,8 +1,9 @@
+import { and, eq, sql } from 'drizzle-orm';
 import { findBaseImage } from './base-images.js';
 import { finishBuild, startBuild, type BuildEnd, type BuildStart } from './builds.js';
 import type { Db } from './client.js';
 import { setImageStatus } from './images.js';
-import type { BaseImageRow, StoredStatus } from './schema.js';
+import { builds, type BaseImageRow, type StoredStatus } from './schema.js';
 
 export type ImageTarget = { id: string; org: string; generation: number; baseImageName: string };
 /** What an image build needs to know about its base image. */
@@ -37,12 +38,26 @@ export async function beginImageBuild(
 /** Closes the build row and sets the image READY (with what was pushed) or ERROR, in one transaction. */
 export async function completeImageBuild(db: Db, target: ImageTarget, buildId: string, end: BuildEnd): Promise<void> {
   await db.transaction(async (tx) => {
-    await finishBuild(tx, buildId, end);
+    const reason = await finishBuild(tx, buildId, end);
     if (end.outcome === 'SUCCEEDED') {
       const { dockerUrl, digest } = end;
       await setImageStatus(tx, target, { status: 'READY', dockerUrl, digest, currentBuildId: buildId });
     } else {
-      await setImageStatus(tx, target, { status: 'ERROR', reason: end.reason });
+      await setImageStatus(tx, target, { status: 'ERROR', reason });
     }
+  });
+}
+
+/**
+ * The image ERROR with a short reason, and its build FAILED, written without anything the build produced: what the
+ * workflow falls back on when completeImageBuild keeps failing, so that the image settles all the same.
+ */
+export async function settleImageError(db: Db, target: ImageTarget, buildId: string, reason: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx
+      .update(builds)
+      .set({ outcome: 'FAILED', error: reason, finishedAt: sql`now()` })
+      .where(and(eq(builds.id, buildId), eq(builds.outcome, 'RUNNING')));
+    await setImageStatus(tx, target, { status: 'ERROR', reason: [reason] });
   });
 }

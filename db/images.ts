@@ -1,5 +1,6 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { ListFilter } from './base-images.js';
+import { safeReason } from '../safe-text.js';
 import type { Queryable } from './client.js';
 import { images, type ImageRow, type StoredStatus, type SystemPackage, type Tag, unsettledFor } from './schema.js';
 
@@ -91,7 +92,7 @@ export async function setImageStatus(
 ) {
   const rows = await db
     .update(images)
-    .set({ ...change, reason: change.reason ?? [], modifiedAt: sql`now()` })
+    .set({ ...change, reason: safeReason(change.reason), modifiedAt: sql`now()` })
     .where(and(eq(images.id, target.id), eq(images.generation, target.generation)))
     .returning({ id: images.id });
   return rows.length > 0;

@@ -130,6 +130,11 @@ export const builds = pgTable(
     catalogDiff: jsonb('catalog_diff').$type<CatalogDiff>(),
     outcome: buildOutcome('outcome').notNull().default('RUNNING'),
     error: text('error'),
+    /**
+     * The last lines of a failed build's output, recorded by the build activity itself: they explain the failure
+     * and become the image's reason, but never travel through workflow history.
+     */
+    failureLines: text('failure_lines').array(),
     dockerUrl: text('docker_url'),
     digest: text('digest'),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
@@ -156,6 +161,22 @@ export const buildLogChunks = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('build_log_chunks_build').on(t.buildId, t.seq)],
+);
+
+/**
+ * The builds of an org holding one of its build slots, fleet-wide (ORG_BUILD_CONCURRENCY): a slot counts only while
+ * its build is RUNNING, so a build that ended, was superseded or died with its workflow frees it by itself.
+ */
+export const orgBuildSlots = pgTable(
+  'org_build_slots',
+  {
+    buildId: uuid('build_id')
+      .primaryKey()
+      .references(() => builds.id, { onDelete: 'cascade' }),
+    org: text('org').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('org_build_slots_org').on(t.org)],
 );
 
 /** What is really installed in a build's image: OS packages and language packages. */

@@ -10,6 +10,9 @@ import { REGISTRY, ROOT } from './helpers/env.js';
 // Once per run: a database of the tests' own, migrations, the workflow bundle every test worker shares, and the
 // fixture base images (cached).
 export default async function setup() {
+  // The tests' builds run on a network of their own, so its firewall (rewritten by every test worker with that
+  // test's allow list) never touches the network of a service running on the same machine.
+  process.env.BUILD_NETWORK ??= 'dispatch-build-test';
   process.env.DATABASE_URL = await testDatabase(loadConfig().DATABASE_URL);
   const { pool } = connectDb(process.env.DATABASE_URL, 1);
   await applyMigrations(pool);

@@ -19,10 +19,3 @@ export function failureMessage(err: unknown): string {
   if (current instanceof ApplicationFailure || current instanceof Error) return current.message;
   return String(current);
 }
-
-/** Extra text an activity attached to its failure (for a build: the last lines of its output). */
-export function failureDetails(err: unknown): string[] {
-  const current = innermost(err);
-  if (!(current instanceof ApplicationFailure)) return [];
-  return (current.details ?? []).filter((d): d is string => typeof d === 'string' && d.length > 0);
-}

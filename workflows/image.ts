@@ -7,17 +7,21 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { BaseImageState } from '../db/image-builds.js';
+import type { BaseImageState, ImageTarget } from '../db/image-builds.js';
 import { repositoryOf } from '../docker-reference.js';
-import { failureDetails, failureMessage } from './failure-message.js';
+import { failureMessage } from './failure-message.js';
 import { batchQueueFor, DEFAULT_BUILD_POLICY, type ImageJob } from './jobs.js';
 import { DISPATCH_STATUS } from './search-attributes.js';
 
+// Bounded: a write that keeps failing (about 2.5 minutes of retries) settles the image to ERROR instead of wedging it.
 const records = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', maximumInterval: '30s' },
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10 },
 });
 const BASE_IMAGE_POLL = '3s';
+/** How often a build waiting for one of its org's build slots asks again (growing to the maximum). */
+const SLOT_POLL_FIRST_MS = 1_000;
+const SLOT_POLL_MAX_MS = 10_000;
 
 /**
  * Builds an image: wait for its base image, build FROM the verified digest and push, record the catalog, then
@@ -57,7 +61,8 @@ export async function imageWorkflow(job: ImageJob): Promise<{ buildId: string } 
       baseDigest: base.digest,
       allowReuse: !job.force,
     };
-    const built = await heavy.buildAndPush(request);
+    await waitForBuildSlot(job.org, buildId);
+    const built = await heavy.buildAndPush(request).finally(() => records.releaseBuildSlot({ org: job.org, buildId }));
     await heavy.recordCatalog({ buildId, imageId: job.id, ...built });
     await records.completeImageBuild({
       target,
@@ -68,10 +73,29 @@ export async function imageWorkflow(job: ImageJob): Promise<{ buildId: string } 
     return { buildId };
   } catch (err) {
     if (isCancellation(err)) throw err;
-    const reason = [failureMessage(err), ...failureDetails(err)];
-    await records.completeImageBuild({ target, buildId, end: { outcome: 'FAILED', reason } });
+    // A short reason only: the lines that explain a failed build were recorded in Postgres by the build itself.
+    const reason = failureMessage(err);
+    await settleError(target, buildId, reason);
     upsertSearchAttributes([{ key: DISPATCH_STATUS, value: 'ERROR' }]);
-    throw ApplicationFailure.nonRetryable(`image ${job.name}: ${reason[0]}`, 'ImageError');
+    throw ApplicationFailure.nonRetryable(`image ${job.name}: ${reason}`, 'ImageError');
+  }
+}
+
+/** ERROR with the failure's reason; if even that cannot be written, ERROR with a reason of the service's own. */
+async function settleError(target: ImageTarget, buildId: string, reason: string): Promise<void> {
+  try {
+    await records.completeImageBuild({ target, buildId, end: { outcome: 'FAILED', reason: [reason] } });
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    await records.settleImageError({ target, buildId, reason: "the build's result could not be recorded" });
+  }
+}
+
+/** Waits, on timers (no worker slot held), until the org has a build slot free: no org holds every slot. */
+async function waitForBuildSlot(org: string, buildId: string): Promise<void> {
+  for (let wait = SLOT_POLL_FIRST_MS; !(await records.acquireBuildSlot({ org, buildId }));) {
+    await sleep(wait);
+    wait = Math.min(wait * 2, SLOT_POLL_MAX_MS);
   }
 }
 

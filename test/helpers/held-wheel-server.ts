@@ -1,3 +1,4 @@
+import Docker from 'dockerode';
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -5,6 +6,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureBuildNetwork } from '../../activities/build-network.js';
+import { loadConfig } from '../../config.js';
 
 // A minimal pure-Python wheel, written by the host's python3 (zipfile), so no package index is needed.
 const MAKE_WHEEL = `
@@ -19,7 +22,7 @@ with zipfile.ZipFile(out, "w") as wheel:
 `;
 
 /**
- * Serves one wheel to builds (on the Docker bridge gateway, which build containers reach) and holds every download
+ * Serves one wheel to builds (on the build network's host address, see buildNetworkHostAddress) and holds every download
  * until the gate opens: a build's dependency install stays in progress for as long as the test wants.
  */
 export async function startHeldWheelServer(host: string, name = 'dispatch_crash_probe', version = '1.0') {
@@ -42,9 +45,12 @@ export async function startHeldWheelServer(host: string, name = 'dispatch_crash_
   });
   server.listen(0, host);
   await once(server, 'listening');
-  const url = `http://${host}:${(server.address() as AddressInfo).port}/${file}`;
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host}:${port}/${file}`;
 
   return {
+    /** For the worker's allow list (BUILD_ALLOWED_HOSTS): the build firewall drops anything else to this host. */
+    allowedHost: { host, port },
     /** A requirements.txt line that installs the wheel from this server. */
     requirement: `${name.replace(/_/g, '-')} @ ${url}`,
     async requested(): Promise<void> {
@@ -68,9 +74,12 @@ export async function startHeldWheelServer(host: string, name = 'dispatch_crash_
   };
 }
 
-/** The address containers on Docker's default bridge reach the host at. */
-export function dockerBridgeGateway(): string {
-  return execFileSync('docker', ['network', 'inspect', 'bridge', '--format', '{{(index .IPAM.Config 0).Gateway}}'], {
-    encoding: 'utf8',
-  }).trim();
+/**
+ * The address builds reach this host at: the host's address on the build network (created here if no worker has
+ * yet), read through the Docker API. A build reaches it only when its port is on the worker's allow list.
+ */
+export async function buildNetworkHostAddress(): Promise<string> {
+  const config = loadConfig();
+  const network = await ensureBuildNetwork(new Docker({ socketPath: config.DOCKER_SOCKET }), config.BUILD_NETWORK);
+  return network.hostAddress;
 }

@@ -3,7 +3,8 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { createApp } from '../../api/app.js';
 import { loadConfig } from '../../config.js';
-import { createWorker } from '../../activities/worker.js';
+import type { BuildLimits } from '../../activities/build-limits.js';
+import { createWorker, workerOptionsFrom } from '../../activities/worker.js';
 import { connectDb } from '../../db/client.js';
 import type { Role } from '../../db/schema.js';
 import { createToken } from '../../db/tokens.js';
@@ -19,7 +20,10 @@ export type TestServiceOptions = {
   pullPolicy?: PullPolicy;
   buildPolicy?: BuildPolicy;
   worker?: boolean;
-};
+} & SandboxOverrides;
+
+/** What a test may change of its worker's build sandbox: a download server of its own to admit, smaller limits. */
+export type SandboxOverrides = { allowedHosts?: Array<{ host: string; port: number }>; limits?: Partial<BuildLimits> };
 
 /** Quick retries and a short heartbeat timeout, so failures and crashes show within seconds in tests. */
 export const FAST_PULL_POLICY: PullPolicy = {
@@ -58,7 +62,7 @@ export async function startTestService(options: TestServiceOptions = {}) {
   const app = createApp({ config, database, temporal, starter, logger });
 
   const running =
-    options.worker === false ? undefined : await startInProcessWorker(temporalAddress, taskQueue, database.db);
+    options.worker === false ? undefined : await startInProcessWorker(temporalAddress, taskQueue, database.db, options);
 
   // One token per role in this org; `call` acts as the admin, `callAs` as any role.
   const tokens = {} as Record<Role, string>;
@@ -116,19 +120,21 @@ async function startInProcessWorker(
   temporalAddress: string,
   taskQueue: string,
   db: Parameters<typeof createWorker>[0]['db'],
+  sandbox: SandboxOverrides,
 ) {
   const config = loadConfig();
+  const defaults = workerOptionsFrom(config, db, createLogger('test-worker', 'warn'));
   const worker = await createWorker({
+    ...defaults,
     temporalAddress,
-    namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
-    db,
-    dockerSocket: config.DOCKER_SOCKET,
-    registry: config.IMAGE_REGISTRY,
     registryAuth: { username: '', password: '' },
-    caBundlePath: config.BUILD_CA_BUNDLE,
-    batchBuildSlots: config.REBUILD_CONCURRENCY,
     workflowBundlePath: workflowBundlePath(),
+    sandbox: {
+      ...defaults.sandbox,
+      allowedHosts: sandbox.allowedHosts ?? defaults.sandbox.allowedHosts,
+      limits: { ...defaults.sandbox.limits, ...sandbox.limits },
+    },
   });
   const run = worker.run();
   return {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pythonFixture } from '../helpers/env.js';
-import { dockerBridgeGateway, startHeldWheelServer } from '../helpers/held-wheel-server.js';
+import { buildNetworkHostAddress, startHeldWheelServer } from '../helpers/held-wheel-server.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { eventually, settledImage } from '../helpers/wait.js';
 
@@ -10,8 +10,8 @@ describe('a batch rebuild and a developer build at the same time', () => {
   let service: TestService;
   let wheel: Awaited<ReturnType<typeof startHeldWheelServer>>;
   beforeAll(async () => {
-    service = await startTestService();
-    wheel = await startHeldWheelServer(dockerBridgeGateway());
+    wheel = await startHeldWheelServer(await buildNetworkHostAddress());
+    service = await startTestService({ allowedHosts: [wheel.allowedHost] });
   });
   afterAll(async () => {
     wheel.openGate();

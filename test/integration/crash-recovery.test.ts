@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pythonFixture, ROOT, workflowBundlePath } from '../helpers/env.js';
-import { dockerBridgeGateway, startHeldWheelServer } from '../helpers/held-wheel-server.js';
+import { buildNetworkHostAddress, startHeldWheelServer } from '../helpers/held-wheel-server.js';
 import { docker } from '../helpers/registry-images.js';
 import { startGatedProxy } from '../helpers/gated-proxy.js';
 import { pushUniqueImage } from '../helpers/registry-images.js';
@@ -26,7 +26,11 @@ describe('crash recovery', () => {
     return { proxy, dockerUrl: pushed.replace('127.0.0.1:5000', `127.0.0.1:${proxy.port}`) };
   }
 
-  function forkWorker(service: TestService, temporalAddress = '127.0.0.1:7233'): Promise<ChildProcess> {
+  function forkWorker(
+    service: TestService,
+    temporalAddress = '127.0.0.1:7233',
+    allowedHosts = '',
+  ): Promise<ChildProcess> {
     const child = fork(`${ROOT}activities/worker-main.ts`, [], {
       execArgv: ['--import', 'tsx'],
       env: {
@@ -34,6 +38,7 @@ describe('crash recovery', () => {
         TASK_QUEUE: service.taskQueue,
         TEMPORAL_ADDRESS: temporalAddress,
         WORKFLOW_BUNDLE: workflowBundlePath(),
+        BUILD_ALLOWED_HOSTS: allowedHosts,
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -94,11 +99,12 @@ describe('crash recovery', () => {
   it('a worker killed with SIGKILL during the dependency install is replaced and the image ends READY, built and catalogued once', async () => {
     const service = await startTestService({ worker: false });
     cleanups.push(() => service.close());
-    const wheel = await startHeldWheelServer(dockerBridgeGateway());
+    const wheel = await startHeldWheelServer(await buildNetworkHostAddress());
     cleanups.push(() => wheel.close());
+    const allowed = `${wheel.allowedHost.host}:${wheel.allowedHost.port}`;
     const containersBefore = new Set((await docker.listContainers({ all: true })).map((c) => c.Id));
 
-    const first = await forkWorker(service);
+    const first = await forkWorker(service, undefined, allowed);
     await service.call('POST', '/v1/baseimage', { name: 'py', dockerUrl: pythonFixture(), language: 'python3' });
     const manifest = `# test run ${randomUUID()}\n${wheel.requirement}\n`;
     await service.call('POST', '/v1/image', { name: 'sturdy', baseImageName: 'py', runtimeDependencies: { manifest } });
@@ -106,7 +112,7 @@ describe('crash recovery', () => {
     first.kill('SIGKILL');
     await once(first, 'exit');
 
-    await forkWorker(service);
+    await forkWorker(service, undefined, allowed);
     const handle = service.temporal.workflow.getHandle(`image/${service.org}/sturdy`);
     await eventually('the build to be retried after the heartbeat timeout', async () => {
       const pending = (await handle.describe()).raw.pendingActivities?.find(
