@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
-import { batchQueueFor } from '../workflows/jobs.js';
+import { batchQueueFor, verifyQueueFor } from '../workflows/jobs.js';
+
+/** Pulls of base images and rebuild planning, per worker, on a queue of their own (verifyQueueFor). */
+const VERIFY_SLOTS = 4;
 import { installBuildFirewall, nameserversOf, type AllowedHost } from './build-firewall.js';
 import type { BuildLimits } from './build-limits.js';
 import { pidsLimitSupported } from './build-limits.js';
@@ -120,7 +123,12 @@ export async function createWorker(options: WorkerOptions): Promise<ServiceWorke
     taskQueue: batchQueueFor(options.taskQueue),
     maxConcurrentActivityTaskExecutions: options.batchBuildSlots,
   });
-  const workers = [main, batch];
+  const verify = await Worker.create({
+    ...common,
+    taskQueue: verifyQueueFor(options.taskQueue),
+    maxConcurrentActivityTaskExecutions: VERIFY_SLOTS,
+  });
+  const workers = [main, batch, verify];
   const stopAll = () => workers.filter((w) => w.getState() === 'RUNNING').forEach((w) => w.shutdown());
   return {
     connection,

@@ -25,10 +25,23 @@ const header = z.looseObject({
  * schemas. Any problem refuses the whole bundle, naming the document by index, kind and name. `delete` only needs
  * each document's kind and name.
  */
-export function parseBundle(text: string, operation: BundleOperation, languages: readonly string[]): BundleDocument[] {
+export function parseBundle(
+  text: string,
+  operation: BundleOperation,
+  { languages, maxDocuments }: { languages: readonly string[]; maxDocuments: number },
+): BundleDocument[] {
   const documents: BundleDocument[] = [];
   const seen = new Set<string>();
-  parseAllDocuments(text).forEach((doc, index) => {
+  const parsed = parseAllDocuments(text);
+  // Counted before anything is converted or validated: a bundle of thousands of documents costs nothing to refuse.
+  const count = parsed.length;
+  if (count > maxDocuments) {
+    throw new ApiError(
+      400,
+      `bundle: ${count} documents, more than a bundle may hold (${maxDocuments}, BUNDLE_MAX_DOCUMENTS)`,
+    );
+  }
+  parsed.forEach((doc, index) => {
     if (doc.errors.length) throw new ApiError(400, `bundle document ${index}: invalid YAML: ${doc.errors[0]?.message}`);
     // A cap on alias expansion keeps a "billion laughs" document from exhausting memory.
     const value: unknown = doc.toJS({ maxAliasCount: 100 });

@@ -33,7 +33,10 @@ export function bundleRoutes({ config, database, starter, logger }: AppDeps) {
     if (!BUNDLE_OPERATIONS.includes(operation)) {
       throw new ApiError(400, `bundle: operation must be one of ${BUNDLE_OPERATIONS.join(', ')} (got ${operation})`);
     }
-    const documents = parseBundle(await c.req.text(), operation, config.languages);
+    const documents = parseBundle(await c.req.text(), operation, {
+      languages: config.languages,
+      maxDocuments: config.BUNDLE_MAX_DOCUMENTS,
+    });
     for (const doc of documents) {
       if (!mayWriteKind(c.get('role'), doc.kind)) {
         throw new ApiError(403, `${doc.label}: role ${c.get('role')} may not ${operation} ${doc.kind} resources`);

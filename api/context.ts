@@ -10,7 +10,7 @@ import { ApiError } from './errors.js';
 import { rolesAllowed } from './permissions.js';
 
 export type AppDeps = {
-  config: Pick<Config, 'languages'>;
+  config: Pick<Config, 'languages' | 'SCHEDULE_MIN_INTERVAL_MINUTES' | 'BUNDLE_MAX_DOCUMENTS'>;
   database: DbHandle;
   temporal: Client;
   starter: WorkflowStarter;

@@ -8,6 +8,7 @@ import type { AppDeps, AppEnv } from './context.js';
 import { alreadyExists, ApiError, notFound } from './errors.js';
 import { checkSelector } from './rebuild-routes.js';
 import { scheduleBodySchema, toScheduleResource } from './rebuild-model.js';
+import { tooFrequent } from './schedule-interval.js';
 import { labelFor, nameFromPath, parseBody, unavailable } from './route-helpers.js';
 
 const SCHEDULE = 'rebuild schedule';
@@ -27,7 +28,7 @@ function creationError(err: Error, label: string, logger: Logger): ApiError {
 }
 
 /** Rebuild schedules: cron-driven batch rebuilds, backed by Temporal Schedules (visible in the Web UI). */
-export function scheduleRoutes({ database, starter, logger }: AppDeps) {
+export function scheduleRoutes({ database, starter, logger, config }: AppDeps) {
   const { db } = database;
 
   async function scheduleOf(c: Context<AppEnv>) {
@@ -45,6 +46,8 @@ export function scheduleRoutes({ database, starter, logger }: AppDeps) {
       const raw = await readBody(c, SCHEDULE);
       const label = labelFor(SCHEDULE, raw);
       const { paused, ...spec } = parseBody(scheduleBodySchema, raw, label);
+      const storm = tooFrequent(spec.cron, config.SCHEDULE_MIN_INTERVAL_MINUTES);
+      if (storm) throw new ApiError(400, `${label}: cron: ${storm}`);
       await checkSelector(db, org, spec.selector, label);
       // One transaction: a schedule Temporal refuses (a cron it cannot read) leaves no row behind.
       const row = await db.transaction(async (tx) => {

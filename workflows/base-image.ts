@@ -1,18 +1,27 @@
-import { ApplicationFailure, isCancellation, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  isCancellation,
+  proxyActivities,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { failureMessage } from './failure-message.js';
-import { DEFAULT_PULL_POLICY, type BaseImageJob } from './jobs.js';
+import { DEFAULT_PULL_POLICY, verifyQueueFor, type BaseImageJob } from './jobs.js';
 import { DISPATCH_STATUS } from './search-attributes.js';
 
+// Bounded, as every records activity: a write that keeps failing ends the workflow instead of retrying forever
+// (the reconciler then restarts the unsettled base image).
 const { setBaseImageStatus } = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', maximumInterval: '30s' },
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10 },
 });
 
 /** Verifies a base image by pulling it, then records READY with its digest, or ERROR with Docker's message. */
 export async function baseImageWorkflow(job: BaseImageJob): Promise<void> {
   const policy = job.pullPolicy ?? DEFAULT_PULL_POLICY;
   const { pullImage } = proxyActivities<Activities>({
+    taskQueue: verifyQueueFor(workflowInfo().taskQueue),
     startToCloseTimeout: '30m',
     heartbeatTimeout: policy.heartbeatTimeoutMs,
     retry: {

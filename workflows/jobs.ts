@@ -33,6 +33,12 @@ export const DEFAULT_PULL_POLICY: PullPolicy = {
 /** The task queue of batch rebuilds' Docker work: a worker serves it with slots of its own. */
 export const batchQueueFor = (taskQueue: string) => `${taskQueue}-batch`;
 
+/**
+ * The task queue of base-image pulls and rebuild planning: slots of their own, so a flood of pulls or a big plan
+ * never takes the slots developers' builds run in (and a build flood never delays a pull).
+ */
+export const verifyQueueFor = (taskQueue: string) => `${taskQueue}-verify`;
+
 /** One workflow per resource at a time: the id names it, so a newer spec supersedes the running one. */
 export function workflowIdFor(kind: ResourceKind, org: string, name: string): string {
   return `${kind === 'BaseImage' ? 'baseimage' : 'image'}/${org}/${name}`;

@@ -14,15 +14,21 @@ import type { Activities } from '../activities/index.js';
 import type { ImagePlan } from '../activities/rebuild.js';
 import { failureMessage } from './failure-message.js';
 import type { imageWorkflow } from './image.js';
-import { workflowIdFor, type ImageJob, type RebuildJob, type RebuildOutcome } from './jobs.js';
+import { verifyQueueFor, workflowIdFor, type ImageJob, type RebuildJob, type RebuildOutcome } from './jobs.js';
 import { DISPATCH_NAME, DISPATCH_STATUS, searchAttributesFor } from './search-attributes.js';
 
-const records = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumInterval: '30s' } });
-const docker = proxyActivities<Activities>({
-  startToCloseTimeout: '10m',
-  heartbeatTimeout: '30s',
-  retry: { maximumInterval: '30s', maximumAttempts: 5 },
+const records = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { maximumInterval: '30s', maximumAttempts: 10 },
 });
+/** Pulls and plans, on the verify queue (workflowInfo is only readable inside a workflow). */
+const verifyActivities = () =>
+  proxyActivities<Activities>({
+    taskQueue: verifyQueueFor(workflowInfo().taskQueue),
+    startToCloseTimeout: '10m',
+    heartbeatTimeout: '30s',
+    retry: { maximumInterval: '30s', maximumAttempts: 5 },
+  });
 
 /**
  * A batch rebuild: re-verify the selected images' base images, plan (rebuild only what changed, or everything when
@@ -31,6 +37,7 @@ const docker = proxyActivities<Activities>({
  */
 export async function rebuildWorkflow(job: RebuildJob): Promise<RebuildOutcome> {
   const rebuildId = job.rebuildId ?? uuid4();
+  const docker = verifyActivities();
   upsertSearchAttributes([{ key: DISPATCH_NAME, value: rebuildId }]);
   await records.openRebuild({ id: rebuildId, ...pick(job) });
   const selected = await records.selectRebuildImages({ org: job.org, selector: job.selector });
