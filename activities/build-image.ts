@@ -131,6 +131,15 @@ export function failedStepOf(daemonError: string, language: string, fallback: st
   return fallback;
 }
 
+/**
+ * The daemon's words for a failed step, without the step's command: in a template build that command is the
+ * tenant's text, which must not become the reason a user reads first.
+ */
+export function whatFailed(daemonError: string): string {
+  const code = /returned a non-zero code: (\d+)/.exec(daemonError)?.[1];
+  return code ? `the step exited with code ${code}` : safeLine(daemonError, 300);
+}
+
 async function runBuild(
   { docker, db, build }: BuildDeps,
   { buildId, language }: { buildId: string; language: string },
@@ -167,7 +176,7 @@ async function runBuild(
       // The lines that explain it go to Postgres; history gets the short reason only.
       await setBuildFailureLines(db, buildId, log.lastLines());
       const step = failedStepOf(err.message, language, log.step);
-      throw ApplicationFailure.nonRetryable(`build failed while ${step}: ${safeLine(err.message, 300)}`, BUILD_FAILED);
+      throw ApplicationFailure.nonRetryable(`build failed while ${step}: ${whatFailed(err.message)}`, BUILD_FAILED);
     }
     throw classifyDockerFailure(err, `build failed while ${log.step}`);
   } finally {

@@ -1,8 +1,7 @@
 import { mkdir, open, rm } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { join, posix } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 
 // A base image's template folder is an org admin's data, and an org admin is a tenant: only regular files and
@@ -14,7 +13,7 @@ const MAX_TOTAL_BYTES = 256 * 1024 * 1024;
 export class TemplateEntryError extends Error {}
 
 /** Creates a file that must not exist yet, never through a link: O_EXCL refuses anything already at the path. */
-export async function writeNewFile(path: string, data: string | Uint8Array | Readable): Promise<void> {
+export async function writeNewFile(path: string, data: string | Uint8Array | AsyncIterable<Uint8Array>): Promise<void> {
   const file = await open(
     path,
     constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
@@ -22,7 +21,7 @@ export async function writeNewFile(path: string, data: string | Uint8Array | Rea
   );
   try {
     if (typeof data === 'string' || data instanceof Uint8Array) await file.writeFile(data);
-    else await pipeline(data, file.createWriteStream({ autoClose: false }));
+    else for await (const chunk of data) await file.write(chunk);
   } finally {
     await file.close();
   }
@@ -74,7 +73,7 @@ export async function extractTemplate(archive: NodeJS.ReadableStream, dir: strin
       } else {
         // Folders come before their files in Docker's archives; created here too in case one does not.
         await mkdir(join(dir, posix.dirname(inside)), { recursive: true, mode: 0o755 });
-        await writeNewFile(join(dir, inside), entry as unknown as Readable);
+        await writeNewFile(join(dir, inside), entry as AsyncIterable<Uint8Array>);
       }
     }
   })();

@@ -53,6 +53,8 @@ export async function startHeldWheelServer(host: string, name = 'dispatch_crash_
     allowedHost: { host, port },
     /** A requirements.txt line that installs the wheel from this server. */
     requirement: `${name.replace(/_/g, '-')} @ ${url}`,
+    /** Downloads asked for since the start (or the last closeGate). */
+    requestCount: () => requests,
     async requested(): Promise<void> {
       if (requests > 0) return;
       await new Promise<void>((resolve) => waiters.push(resolve));

@@ -22,8 +22,12 @@ export type TestServiceOptions = {
   worker?: boolean;
 } & SandboxOverrides;
 
-/** What a test may change of its worker's build sandbox: a download server of its own to admit, smaller limits. */
-export type SandboxOverrides = { allowedHosts?: Array<{ host: string; port: number }>; limits?: Partial<BuildLimits> };
+/** What a test may change of its worker: a download server of its own to admit, smaller limits, the org cap. */
+export type SandboxOverrides = {
+  allowedHosts?: Array<{ host: string; port: number }>;
+  limits?: Partial<BuildLimits>;
+  orgBuildConcurrency?: number;
+};
 
 /** Quick retries and a short heartbeat timeout, so failures and crashes show within seconds in tests. */
 export const FAST_PULL_POLICY: PullPolicy = {
@@ -70,8 +74,9 @@ export async function startTestService(options: TestServiceOptions = {}) {
     tokens[role] = (await createToken(database.db, org, role, `test ${role}`)).token;
   }
 
-  async function callAs(
-    role: Role,
+  async function request(
+    asOrg: string,
+    token: string,
     method: string,
     path: string,
     body?: unknown,
@@ -79,15 +84,29 @@ export async function startTestService(options: TestServiceOptions = {}) {
   ) {
     const init: RequestInit = {
       method,
-      headers: { 'X-Dispatch-Org': org, Authorization: `Bearer ${tokens[role]}`, ...headers },
+      headers: { 'X-Dispatch-Org': asOrg, Authorization: `Bearer ${token}`, ...headers },
     };
     if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
     const response = await app.request(path, init);
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   }
+  const callAs = (role: Role, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    request(org, tokens[role], method, path, body, headers);
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     callAs('admin', method, path, body, headers);
+
+  const orgs = [org];
+  /** A second org on the same service and worker, with an admin token of its own: another tenant. */
+  async function anotherOrg() {
+    const other = `org-${randomUUID().slice(0, 8)}`;
+    orgs.push(other);
+    const { token } = await createToken(database.db, other, 'admin', 'test admin');
+    return {
+      org: other,
+      call: (method: string, path: string, body?: unknown) => request(other, token, method, path, body),
+    };
+  }
 
   return {
     app,
@@ -98,15 +117,18 @@ export async function startTestService(options: TestServiceOptions = {}) {
     call,
     callAs,
     tokens,
+    anotherOrg,
     async close() {
       await running?.stop();
       // Workflows left waiting on this test's task queue (no worker will ever take them) would pile up.
-      const query = `DispatchOrg = "${org}" AND ExecutionStatus = "Running"`;
-      for await (const execution of temporal.workflow.list({ query })) {
-        await temporal.workflow
-          .getHandle(execution.workflowId)
-          .terminate('test finished')
-          .catch(() => undefined);
+      for (const each of orgs) {
+        const query = `DispatchOrg = "${each}" AND ExecutionStatus = "Running"`;
+        for await (const execution of temporal.workflow.list({ query })) {
+          await temporal.workflow
+            .getHandle(execution.workflowId)
+            .terminate('test finished')
+            .catch(() => undefined);
+        }
       }
       await connection.close();
       await database.pool.end();
@@ -130,6 +152,7 @@ async function startInProcessWorker(
     taskQueue,
     registryAuth: { username: '', password: '' },
     workflowBundlePath: workflowBundlePath(),
+    orgBuildConcurrency: sandbox.orgBuildConcurrency ?? defaults.orgBuildConcurrency,
     sandbox: {
       ...defaults.sandbox,
       allowedHosts: sandbox.allowedHosts ?? defaults.sandbox.allowedHosts,

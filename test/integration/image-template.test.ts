@@ -1,10 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pythonFixture, REGISTRY } from '../helpers/env.js';
+import { pushTemplatedBase } from '../helpers/template-bases.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { settledImage } from '../helpers/wait.js';
 
@@ -19,21 +15,6 @@ COPY \${PACKAGES_FILE} /template/packages.txt
 RUN echo built-with-template > /template/marker
 `;
 
-/** A base image with a template, built and pushed with the docker CLI as an admin would. */
-function pushTemplatedBase(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'templated-base-'));
-  mkdirSync(join(dir, 'image-template'));
-  writeFileSync(join(dir, 'image-template', 'Dockerfile'), TEMPLATE);
-  writeFileSync(
-    join(dir, 'Dockerfile'),
-    `FROM ${pythonFixture()}\nLABEL io.dispatchframework.imageTemplate=/image-template\nCOPY image-template /image-template\n`,
-  );
-  const ref = `${REGISTRY}/dispatch-test/templated-${randomUUID().slice(0, 8)}:1`;
-  execFileSync('docker', ['build', '-q', '-t', ref, dir], { stdio: 'ignore' });
-  execFileSync('docker', ['push', ref], { stdio: 'ignore' });
-  return ref;
-}
-
 describe('base images with their own image template', () => {
   let service: TestService;
   beforeAll(async () => {
@@ -44,7 +25,7 @@ describe('base images with their own image template', () => {
   it('builds the image with the template and the original build arguments', async () => {
     await service.call('POST', '/v1/baseimage', {
       name: 'templated',
-      dockerUrl: pushTemplatedBase(),
+      dockerUrl: pushTemplatedBase(TEMPLATE),
       language: 'python3',
     });
     const manifest = 'six==1.16.0\n';
