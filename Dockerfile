@@ -3,6 +3,8 @@ FROM node:20-bookworm-slim
 
 ENV NODE_ENV=production
 WORKDIR /app
+# The worker installs the build network's firewall on its Docker host (activities/build-firewall.ts).
+RUN apt-get update && apt-get install -y --no-install-recommends iptables && rm -rf /var/lib/apt/lists/*
 
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

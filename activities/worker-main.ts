@@ -1,13 +1,14 @@
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config.js';
 import { applyMigrations, connectDb } from '../db/client.js';
 import { createLogger } from '../logger.js';
+import { runtimeLogger } from './runtime-logger.js';
 import { createWorker, workerOptionsFrom } from './worker.js';
 
 const config = loadConfig();
 const logger = createLogger('worker', config.LOG_LEVEL);
 Runtime.install({
-  logger: new DefaultLogger(config.LOG_LEVEL.toUpperCase() as 'DEBUG' | 'INFO' | 'WARN' | 'ERROR'),
+  logger: runtimeLogger(config.LOG_LEVEL.toUpperCase() as 'DEBUG' | 'INFO' | 'WARN' | 'ERROR', logger),
 });
 const { db, pool } = connectDb(config.DATABASE_URL);
 await applyMigrations(pool);

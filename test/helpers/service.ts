@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createApp } from '../../api/app.js';
 import { loadConfig } from '../../config.js';
 import type { BuildLimits } from '../../activities/build-limits.js';
+import { isExpectedNoise } from '../../activities/runtime-logger.js';
 import { createWorker, workerOptionsFrom } from '../../activities/worker.js';
 import { connectDb } from '../../db/client.js';
 import type { Role } from '../../db/schema.js';
@@ -11,9 +12,17 @@ import { createToken } from '../../db/tokens.js';
 import { createLogger } from '../../logger.js';
 import type { BuildPolicy, PullPolicy } from '../../workflows/jobs.js';
 import { workflowBundlePath } from './env.js';
+import { testLogFile } from './test-logs.js';
 
-// Worker state changes at INFO drown the test output; warnings and errors still show.
-Runtime.install({ logger: new DefaultLogger('WARN') });
+// Worker states and the warnings of expected failures go to a file (test-logs.ts); errors still show.
+const runtimeLog = testLogFile('temporal-runtime');
+Runtime.install({
+  logger: new DefaultLogger('INFO', (entry) => {
+    const line = `${new Date().toISOString()} ${entry.level} ${entry.message} ${JSON.stringify(entry.meta ?? {})}\n`;
+    runtimeLog.stream.write(line);
+    if (entry.level === 'ERROR' && !isExpectedNoise(entry)) process.stderr.write(line);
+  }),
+});
 
 export type TestServiceOptions = {
   temporalAddress?: string;

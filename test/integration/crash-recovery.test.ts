@@ -7,6 +7,7 @@ import { docker } from '../helpers/registry-images.js';
 import { startGatedProxy } from '../helpers/gated-proxy.js';
 import { pushUniqueImage } from '../helpers/registry-images.js';
 import { startTestService, type TestService } from '../helpers/service.js';
+import { testLogFile } from '../helpers/test-logs.js';
 import { startOwnTemporal } from '../helpers/temporal-server.js';
 import { eventually, settledBaseImage, settledImage } from '../helpers/wait.js';
 import { randomUUID } from 'node:crypto';
@@ -41,8 +42,12 @@ describe('crash recovery', () => {
         BUILD_ALLOWED_HOSTS: allowedHosts,
         LOG_LEVEL: 'warn',
       },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // The killed worker's warnings are expected: they go to the tests' log folder, not the terminal.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
+    const log = testLogFile('forked-worker').stream;
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
     cleanups.push(async () => {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');

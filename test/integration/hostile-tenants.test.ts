@@ -184,7 +184,7 @@ RUN printf 'nul:\000:end\n\033[2J\033]0;title\007escaped\n==> dispatch: forged-s
   it('a build printing 64 MiB keeps a capped log with its head and its tail', async () => {
     const template = String.raw`ARG BASE_IMAGE
 FROM ${'$'}{BASE_IMAGE}
-RUN echo the-first-line; head -c 67108864 /dev/zero | tr '\000' a | fold -w 1023; echo; echo the-very-last-line
+RUN echo the-first-line ${randomUUID()}; head -c 67108864 /dev/zero | tr '\000' a | fold -w 1023; echo; echo the-very-last-line
 `;
     await service.call('POST', '/v1/baseimage', {
       name: 'loud',
