@@ -2,12 +2,15 @@ import { listUnsettledBaseImages } from '../db/base-images.js';
 import { listUnsettledImages } from '../db/images.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import { abandonRebuild, listUnfinishedRebuilds } from '../db/rebuilds.js';
 import { startBaseImageVerification, startImageBuild, type WorkflowStarter } from '../workflows/client.js';
+import { rebuildWorkflowEnded } from '../workflows/rebuild-client.js';
 
 /**
  * A process can die between committing a resource and starting its workflow. This sweep finds resources still
  * unsettled after `graceSeconds` and starts their workflow unless one is already running (USE_EXISTING), so every
- * resource converges to READY or ERROR.
+ * resource converges to READY or ERROR. A rebuild whose workflow ended without finishing it (terminated, say) is
+ * closed, its unfinished images FAILED with a reason saying so.
  */
 export function startReconciler(
   db: Db,
@@ -24,6 +27,11 @@ export function startReconciler(
       }
       for (const row of mine(await listUnsettledImages(db, graceSeconds))) {
         await startImageBuild(starter, row, 'reconcile', { supersede: false });
+      }
+      for (const row of mine(await listUnfinishedRebuilds(db, graceSeconds))) {
+        const ended = await rebuildWorkflowEnded(starter, row);
+        if (ended)
+          await abandonRebuild(db, row.id, `the rebuild's workflow ended (${ended}) before this image was built`);
       }
     } catch (err) {
       logger.warn('reconcile sweep failed; will try again', { error: String(err) });

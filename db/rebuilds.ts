@@ -9,6 +9,7 @@ export type RebuildOpen = {
   dryRun: boolean;
   force: boolean;
   trigger: string;
+  workflowId?: string;
 };
 export type PlannedItem = { imageName: string; baseImageName: string; rebuild: boolean; reason: string };
 
@@ -121,4 +122,34 @@ export async function deleteSchedule(db: Queryable, org: string, name: string) {
 
 export async function deleteRebuild(db: Queryable, id: string): Promise<void> {
   await db.delete(rebuilds).where(eq(rebuilds.id, id));
+}
+
+/** Rebuilds not DONE that started more than `olderThanSeconds` ago, with the workflow that should be running them. */
+export async function listUnfinishedRebuilds(db: Queryable, olderThanSeconds: number) {
+  return db
+    .select({ id: rebuilds.id, org: rebuilds.org, trigger: rebuilds.trigger, workflowId: rebuilds.workflowId })
+    .from(rebuilds)
+    .where(
+      and(
+        sql`${rebuilds.status} in ('PLANNING', 'RUNNING')`,
+        sql`${rebuilds.createdAt} < now() - make_interval(secs => ${olderThanSeconds})`,
+      ),
+    );
+}
+
+/**
+ * Closes a rebuild whose workflow is gone (terminated, timed out, failed): DONE, and every image it had not finished
+ * FAILED with `reason`, so that it stops looking in progress and `rebuild --wait` ends.
+ */
+export async function abandonRebuild(db: Queryable, rebuildId: string, reason: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx
+      .update(rebuildItems)
+      .set({ outcome: 'FAILED', reason })
+      .where(and(eq(rebuildItems.rebuildId, rebuildId), sql`${rebuildItems.outcome} in ('PENDING', 'RUNNING')`));
+    await tx
+      .update(rebuilds)
+      .set({ status: 'DONE', finishedAt: sql`now()` })
+      .where(and(eq(rebuilds.id, rebuildId), sql`${rebuilds.status} <> 'DONE'`));
+  });
 }

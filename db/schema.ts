@@ -225,6 +225,8 @@ export const rebuilds = pgTable('rebuilds', {
   /** "api", or the name of the schedule that started it. */
   trigger: text('trigger').notNull(),
   status: text('status').$type<'PLANNING' | 'RUNNING' | 'DONE'>().notNull().default('PLANNING'),
+  /** The workflow that runs it: the reconciler closes a rebuild whose workflow ended without finishing it. */
+  workflowId: text('workflow_id'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   finishedAt: timestamp('finished_at', { withTimezone: true }),
 });

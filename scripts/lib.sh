@@ -3,6 +3,17 @@ log() { printf '[stack] %s\n' "$*" >&2; }
 have() { command -v "$1" >/dev/null 2>&1; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# already_serving NAME PORT CHECK...: true when PORT answers CHECK (ours, or one started earlier: reuse it); false
+# when the port is free; fails at once, naming the port, when something else holds it (no silent reuse of a
+# stranger, no confusing timeout later).
+already_serving() {
+  local name=$1 port=$2; shift 2
+  port_open "$port" || return 1
+  "$@" >/dev/null 2>&1 && return 0
+  log "port $port is held by something that is not $name; free it (ss -ltnp 'sport = :$port') and start again"
+  exit 1
+}
+
 # The search attributes the workflows set (see workflows/search-attributes.ts).
 search_attribute_flags() {
   for attr in DispatchOrg DispatchKind DispatchName DispatchStatus; do

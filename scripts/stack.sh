@@ -45,7 +45,7 @@ start_dockerd() {
 }
 
 start_registry() {
-  port_open 5000 && return
+  already_serving registry 5000 curl -fsS http://127.0.0.1:5000/v2/ && return
   log "starting the registry on 127.0.0.1:5000"
   mkdir -p "$STATE/registry"
   cat >"$STATE/registry.yml" <<YML
@@ -75,7 +75,7 @@ start_postgres() {
 }
 
 start_temporal() {
-  port_open 7233 && return
+  already_serving temporal 7233 "$TEMPORAL_BIN" operator cluster health --address 127.0.0.1:7233 && return
   log "starting the Temporal dev server (gRPC 127.0.0.1:7233, Web UI http://127.0.0.1:8233)"
   spawn temporal "$TEMPORAL_BIN" server start-dev --db-filename "$STATE/temporal.db" --ip 127.0.0.1 \
     --port 7233 --ui-port 8233 --log-level warn $(search_attribute_flags)

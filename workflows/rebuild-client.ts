@@ -1,5 +1,10 @@
 // Client side of batch rebuilds and their schedules (used by the API; not part of the workflow bundle).
-import { ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowIdConflictPolicy } from '@temporalio/client';
+import {
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  WorkflowIdConflictPolicy,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
 import type { RebuildScheduleRow } from '../db/schema.js';
 import type { WorkflowStarter } from './client.js';
 import type { RebuildJob, RebuildOutcome } from './jobs.js';
@@ -89,4 +94,23 @@ export async function describeSchedule(starter: WorkflowStarter, org: string, na
       workflowId: a.action.workflow.workflowId,
     })),
   };
+}
+
+/**
+ * How a rebuild's workflow ended (TERMINATED, FAILED, NOT FOUND...), or undefined while it runs, or when the row
+ * names no workflow it can be looked up by (a scheduled run recorded before rows carried one).
+ */
+export async function rebuildWorkflowEnded(
+  starter: WorkflowStarter,
+  row: { id: string; org: string; trigger: string; workflowId: string | null },
+): Promise<string | undefined> {
+  const workflowId = row.workflowId ?? (row.trigger === 'api' ? `rebuild/${row.org}/${row.id}` : undefined);
+  if (!workflowId) return undefined;
+  try {
+    const { status } = await starter.client.workflow.getHandle(workflowId).describe();
+    return status.name === 'RUNNING' ? undefined : status.name;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return 'NOT FOUND';
+    throw err;
+  }
 }

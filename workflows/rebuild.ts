@@ -39,7 +39,7 @@ export async function rebuildWorkflow(job: RebuildJob): Promise<RebuildOutcome> 
   const rebuildId = job.rebuildId ?? uuid4();
   const docker = verifyActivities();
   upsertSearchAttributes([{ key: DISPATCH_NAME, value: rebuildId }]);
-  await records.openRebuild({ id: rebuildId, ...pick(job) });
+  await records.openRebuild({ id: rebuildId, ...pick(job), workflowId: workflowInfo().workflowId });
   const selected = await records.selectRebuildImages({ org: job.org, selector: job.selector });
   const baseNames = [...new Set(selected.map((i) => i.baseImageName))];
   const bases = new Map(

@@ -87,6 +87,7 @@ export const rebuildRow: RebuildRow = {
   force: false,
   trigger: 'schedule nightly',
   status: 'DONE',
+  workflowId: 'rebuild/acme/schedule-nightly-2026-01-02T03:04:05Z',
   createdAt: at,
   finishedAt: later,
 };

@@ -25,3 +25,15 @@ export async function hasLocalImage(ref: string): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * `docker build` of a folder, then `docker push`, as an admin would. The legacy builder on purpose: the client first
+ * on PATH may be newer (28.x) than Debian's 20.10 daemon and has no buildx here; only exit codes are relied on.
+ */
+export function buildAndPush(dir: string, ref: string): void {
+  execFileSync('docker', ['build', '-q', '-t', ref, dir], {
+    stdio: 'ignore',
+    env: { ...process.env, DOCKER_BUILDKIT: '0' },
+  });
+  execFileSync('docker', ['push', ref], { stdio: 'ignore' });
+}

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pythonFixture, REGISTRY } from './env.js';
+import { buildAndPush } from './registry-images.js';
 
 /**
  * A base image labelled io.dispatchframework.imageTemplate=/image-template, built from the python3 fixture and
@@ -22,10 +22,6 @@ export function pushTemplatedBase(template: string, setup: string[] = []): strin
   ];
   writeFileSync(join(dir, 'Dockerfile'), `${dockerfile.join('\n')}\n`);
   const ref = `${REGISTRY}/dispatch-test/templated-${randomUUID().slice(0, 8)}:1`;
-  execFileSync('docker', ['build', '-q', '-t', ref, dir], {
-    stdio: 'ignore',
-    env: { ...process.env, DOCKER_BUILDKIT: '0' },
-  });
-  execFileSync('docker', ['push', ref], { stdio: 'ignore' });
+  buildAndPush(dir, ref);
   return ref;
 }

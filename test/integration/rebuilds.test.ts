@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pythonFixture, REGISTRY } from '../helpers/env.js';
+import { buildAndPush } from '../helpers/registry-images.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { eventually, settledImage } from '../helpers/wait.js';
 
@@ -22,8 +22,7 @@ type Build = {
 function pushBase(ref: string, extra = ''): void {
   const dir = mkdtempSync(join(tmpdir(), 'moving-base-'));
   writeFileSync(join(dir, 'Dockerfile'), `FROM ${pythonFixture()}\n${extra}`);
-  execFileSync('docker', ['build', '-q', '-t', ref, dir], { stdio: 'ignore' });
-  execFileSync('docker', ['push', ref], { stdio: 'ignore' });
+  buildAndPush(dir, ref);
 }
 
 // Change detection, dry-run plans, schedules, dedup and catalog diffs against the real stack.

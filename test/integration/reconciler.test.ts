@@ -2,16 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReconciler } from '../../api/reconciler.js';
 import { insertBaseImage } from '../../db/base-images.js';
 import { insertImage } from '../../db/images.js';
+import { rebuildItems, rebuilds } from '../../db/schema.js';
+import { randomUUID } from 'node:crypto';
 import { createLogger } from '../../logger.js';
 import { pythonFixture } from '../helpers/env.js';
 import { startTestService, type TestService } from '../helpers/service.js';
-import { settledBaseImage, settledImage } from '../helpers/wait.js';
+import { eventually, settledBaseImage, settledImage } from '../helpers/wait.js';
 
 // A process that dies between committing a resource and starting its workflow leaves the resource INITIALIZED with
 // no workflow. The reconciler finds such resources and starts their work, so they still converge.
 describe('reconciler', () => {
   let service: TestService;
-  let stop: () => void;
+  let stop: (() => void) | undefined;
   beforeAll(async () => {
     service = await startTestService();
   });
@@ -19,6 +21,15 @@ describe('reconciler', () => {
     stop?.();
     await service.close();
   });
+  /** The reconciler of this test's org, sweeping every half second; started once, by the first test needing it. */
+  const startSweeps = () => {
+    const starter = { client: service.temporal, taskQueue: service.taskQueue };
+    stop ??= startReconciler(service.database.db, starter, createLogger('test-reconciler', 'error'), {
+      intervalMs: 500,
+      graceSeconds: 0,
+      org: service.org,
+    });
+  };
 
   it('starts the lost work of resources committed without a workflow, which then end READY', async () => {
     const { db } = service.database;
@@ -40,15 +51,51 @@ describe('reconciler', () => {
     });
     expect((await service.call('GET', '/v1/baseimage/lost-base')).body.status).toBe('INITIALIZED');
 
-    const starter = { client: service.temporal, taskQueue: service.taskQueue };
-    stop = startReconciler(db, starter, createLogger('test-reconciler', 'error'), {
-      intervalMs: 500,
-      graceSeconds: 0,
-      org: service.org,
-    });
+    startSweeps();
     expect((await settledBaseImage(service, 'lost-base')).status).toBe('READY');
     expect((await settledImage(service, 'lost-image')).status).toBe('READY');
     const [build] = (await service.call('GET', '/v1/image/lost-image/builds')).body;
     expect(build.trigger).toBe('reconcile');
+  });
+
+  it('closes a rebuild whose workflow was terminated mid-batch: DONE, its unfinished images FAILED saying why', async () => {
+    const { db } = service.database;
+    // A rebuild workflow that no worker ever ran, terminated as an operator would, leaving its row RUNNING.
+    const id = randomUUID();
+    const workflowId = `rebuild/${service.org}/${id}`;
+    const handle = await service.temporal.workflow.start('rebuildWorkflow', {
+      taskQueue: `no-worker-${id}`,
+      workflowId,
+      args: [{}],
+    });
+    await handle.terminate('operator stopped it');
+    await db.insert(rebuilds).values({
+      id,
+      org: service.org,
+      selector: { all: true },
+      dryRun: false,
+      trigger: 'api',
+      status: 'RUNNING',
+      workflowId,
+      createdAt: new Date(Date.now() - 120_000),
+    });
+    await db.insert(rebuildItems).values([
+      { rebuildId: id, imageName: 'done', baseImageName: 'b', rebuild: true, reason: 'x', outcome: 'SUCCEEDED' },
+      { rebuildId: id, imageName: 'waiting', baseImageName: 'b', rebuild: true, reason: 'x', outcome: 'PENDING' },
+    ]);
+
+    startSweeps();
+    const closed = await eventually('the reconciler to close the rebuild', async () => {
+      const run = (await service.call('GET', `/v1/rebuilds/${id}`)).body;
+      return run.status === 'DONE' ? run : undefined;
+    });
+    expect(closed.items).toEqual([
+      expect.objectContaining({ imageName: 'done', outcome: 'SUCCEEDED' }),
+      expect.objectContaining({
+        imageName: 'waiting',
+        outcome: 'FAILED',
+        reason: "the rebuild's workflow ended (TERMINATED) before this image was built",
+      }),
+    ]);
   });
 });

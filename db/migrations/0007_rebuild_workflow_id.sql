@@ -1,0 +1,1 @@
+ALTER TABLE "rebuilds" ADD COLUMN "workflow_id" text;
