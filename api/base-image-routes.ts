@@ -9,6 +9,8 @@ import {
 } from '../db/base-images.js';
 import { imagesUsingBase } from '../db/images.js';
 import { startBaseImageCleanup, startBaseImageVerification } from '../workflows/client.js';
+import { recordCleanup } from '../db/cleanups.js';
+import { startCleanup } from './cleanups.js';
 import { BASE_IMAGE, baseImageBodySchema, toBaseImageResource } from './base-image-model.js';
 import { limitBody, readBody } from './body.js';
 import type { AppDeps, AppEnv } from './context.js';
@@ -77,13 +79,19 @@ export function baseImageRoutes({ config, database, starter, logger }: AppDeps) 
             `base image ${name} is used by images ${users.join(', ')}: delete or move them first`,
           );
         }
-        return deleteBaseImage(tx, c.get('org'), name);
+        const deleted = await deleteBaseImage(tx, c.get('org'), name);
+        if (!deleted) throw notFound(BASE_IMAGE, name);
+        const cleanup = await recordCleanup(tx, {
+          kind: 'BaseImage',
+          resourceId: deleted.id,
+          org: deleted.org,
+          name,
+          dockerUrls: [deleted.dockerUrl],
+        });
+        return { ...deleted, cleanup };
       });
-      if (!row) throw notFound(BASE_IMAGE, name);
-      // The record is gone either way; the local copy is a cache, so a failed cleanup start is only logged.
-      await startBaseImageCleanup(starter, row).catch((err) =>
-        logger.warn('could not start base image cleanup', { org: row.org, name, error: String(err) }),
-      );
+      // The record is gone either way; a cleanup that cannot start now is started by the reconciler later.
+      await startCleanup(db, row.cleanup, () => startBaseImageCleanup(starter, row), logger);
       return c.json({ ...toBaseImageResource(row), status: 'DELETED' as const });
     });
 }

@@ -5,6 +5,7 @@ import {
   lockBaseImage,
   replaceBaseImageSpec,
 } from '../db/base-images.js';
+import { recordCleanup } from '../db/cleanups.js';
 import { buildDockerUrls } from '../db/builds.js';
 import type { Queryable } from '../db/client.js';
 import { deleteImage, findImage, imagesUsingBase, insertImage, replaceImageSpec } from '../db/images.js';
@@ -20,8 +21,9 @@ export type BundleEffects = {
   results: BundleResult[];
   verify: BaseImageRow[];
   build: Array<{ row: ImageRow; trigger: 'create' | 'update' }>;
-  cleanBase: BaseImageRow[];
-  cleanImage: Array<{ row: ImageRow; dockerUrls: string[] }>;
+  /** With the id of each cleanup's record (db/cleanups.ts), forgotten once its workflow started. */
+  cleanBase: Array<{ row: BaseImageRow; cleanup: string }>;
+  cleanImage: Array<{ row: ImageRow; dockerUrls: string[]; cleanup: string }>;
 };
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -49,8 +51,10 @@ export async function applyBundle(
     for (const doc of images) {
       const row = await findImage(tx, org, doc.name);
       if (!row) throw new ApiError(404, `${doc.label}: image ${doc.name} not found`);
-      effects.cleanImage.push({ row, dockerUrls: await buildDockerUrls(tx, row.id) });
+      const dockerUrls = await buildDockerUrls(tx, row.id);
       await deleteImage(tx, org, doc.name);
+      const cleanup = await recordCleanup(tx, { kind: 'Image', resourceId: row.id, org, name: doc.name, dockerUrls });
+      effects.cleanImage.push({ row, dockerUrls, cleanup });
       record(doc, 'deleted', 'DELETED');
     }
     for (const doc of bases) {
@@ -63,7 +67,14 @@ export async function applyBundle(
         throw new ApiError(409, `${doc.label}: base image ${doc.name} is used by images ${users.join(', ')}`);
       const row = await deleteBaseImage(tx, org, doc.name);
       if (!row) throw new ApiError(404, `${doc.label}: base image ${doc.name} not found`);
-      effects.cleanBase.push(row);
+      const cleanup = await recordCleanup(tx, {
+        kind: 'BaseImage',
+        resourceId: row.id,
+        org,
+        name: doc.name,
+        dockerUrls: [row.dockerUrl],
+      });
+      effects.cleanBase.push({ row, cleanup });
       record(doc, 'deleted', 'DELETED');
     }
     return sorted(effects);

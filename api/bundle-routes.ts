@@ -6,6 +6,7 @@ import {
   startImageCleanup,
 } from '../workflows/client.js';
 import { applyBundle, type BundleEffects } from './bundle-apply.js';
+import { startCleanup } from './cleanups.js';
 import { BUNDLE_OPERATIONS, parseBundle, type BundleOperation } from './bundle-parse.js';
 import { limitBody } from './body.js';
 import type { AppDeps, AppEnv } from './context.js';
@@ -19,8 +20,12 @@ export function bundleRoutes({ config, database, starter, logger }: AppDeps) {
     const starts = [
       ...effects.verify.map((row) => startBaseImageVerification(starter, row, { supersede: true })),
       ...effects.build.map(({ row, trigger }) => startImageBuild(starter, row, trigger, { supersede: true })),
-      ...effects.cleanImage.map(({ row, dockerUrls }) => startImageCleanup(starter, row, dockerUrls)),
-      ...effects.cleanBase.map((row) => startBaseImageCleanup(starter, row)),
+      ...effects.cleanImage.map(({ row, dockerUrls, cleanup }) =>
+        startCleanup(database.db, cleanup, () => startImageCleanup(starter, row, dockerUrls), logger),
+      ),
+      ...effects.cleanBase.map(({ row, cleanup }) =>
+        startCleanup(database.db, cleanup, () => startBaseImageCleanup(starter, row), logger),
+      ),
     ];
     for (const outcome of await Promise.allSettled(starts)) {
       if (outcome.status === 'rejected')

@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import { buildDockerUrls } from '../db/builds.js';
 import { deleteImage, findImage, insertImage, listImages, replaceImageSpec } from '../db/images.js';
 import { startImageBuild, startImageCleanup } from '../workflows/client.js';
+import { recordCleanup } from '../db/cleanups.js';
+import { startCleanup } from './cleanups.js';
 import { limitBody, readBody } from './body.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { alreadyExists, notFound } from './errors.js';
@@ -66,11 +68,12 @@ export function imageRoutes(deps: AppDeps) {
       const row = await findImage(db, c.get('org'), name);
       if (!row) throw notFound(IMAGE, name);
       const dockerUrls = await buildDockerUrls(db, row.id);
-      if (!(await deleteImage(db, row.org, name))) throw notFound(IMAGE, name);
-      // The record is gone either way; local copies are a cache, so a failed cleanup start is only logged.
-      await startImageCleanup(starter, row, dockerUrls).catch((err) =>
-        logger.warn('could not start image cleanup', { org: row.org, name, error: String(err) }),
-      );
+      const cleanup = await db.transaction(async (tx) => {
+        if (!(await deleteImage(tx, row.org, name))) throw notFound(IMAGE, name);
+        return recordCleanup(tx, { kind: 'Image', resourceId: row.id, org: row.org, name, dockerUrls });
+      });
+      // The record is gone either way; a cleanup that cannot start now is started by the reconciler later.
+      await startCleanup(db, cleanup, () => startImageCleanup(starter, row, dockerUrls), logger);
       return c.json({ ...toImageResource(row), status: 'DELETED' as const });
     })
     .route('/', imageBuildRoutes(deps));

@@ -3,14 +3,20 @@ import { listUnsettledImages } from '../db/images.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { abandonRebuild, listUnfinishedRebuilds } from '../db/rebuilds.js';
-import { startBaseImageVerification, startImageBuild, type WorkflowStarter } from '../workflows/client.js';
+import { forgetCleanup, listPendingCleanups } from '../db/cleanups.js';
+import {
+  startBaseImageVerification,
+  startImageBuild,
+  startLateCleanup,
+  type WorkflowStarter,
+} from '../workflows/client.js';
 import { rebuildWorkflowEnded } from '../workflows/rebuild-client.js';
 
 /**
  * A process can die between committing a resource and starting its workflow. This sweep finds resources still
  * unsettled after `graceSeconds` and starts their workflow unless one is already running (USE_EXISTING), so every
  * resource converges to READY or ERROR. A rebuild whose workflow ended without finishing it (terminated, say) is
- * closed, its unfinished images FAILED with a reason saying so.
+ * closed, its unfinished images FAILED with a reason saying so; a delete whose cleanup never started gets it.
  */
 export function startReconciler(
   db: Db,
@@ -27,6 +33,10 @@ export function startReconciler(
       }
       for (const row of mine(await listUnsettledImages(db, graceSeconds))) {
         await startImageBuild(starter, row, 'reconcile', { supersede: false });
+      }
+      for (const cleanup of mine(await listPendingCleanups(db, graceSeconds))) {
+        await startLateCleanup(starter, cleanup);
+        await forgetCleanup(db, cleanup.id);
       }
       for (const row of mine(await listUnfinishedRebuilds(db, graceSeconds))) {
         const ended = await rebuildWorkflowEnded(starter, row);

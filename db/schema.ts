@@ -179,6 +179,23 @@ export const orgBuildSlots = pgTable(
   (t) => [index('org_build_slots_org').on(t.org)],
 );
 
+/**
+ * Local copies a delete must remove, written in the delete's own transaction and forgotten once the cleanup
+ * workflow started: a process dying in between leaves the row, and the reconciler starts the cleanup later.
+ */
+export const pendingCleanups = pgTable('pending_cleanups', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  kind: text('kind').$type<'BaseImage' | 'Image'>().notNull(),
+  /** The deleted resource's id: the late cleanup's workflow id, so it never takes a newer resource's id. */
+  resourceId: uuid('resource_id').notNull(),
+  org: text('org').notNull(),
+  name: text('name').notNull(),
+  dockerUrls: jsonb('docker_urls').$type<string[]>().notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type PendingCleanup = typeof pendingCleanups.$inferSelect;
+
 /** What is really installed in a build's image: OS packages and language packages. */
 export const catalogPackages = pgTable(
   'catalog_packages',

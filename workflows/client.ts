@@ -1,7 +1,7 @@
 // Client side of the workflows: how the API (and its reconciler) start them. Not imported by workflows/index.ts,
 // so none of this reaches the workflow bundle.
 import { WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
-import type { BaseImageRow, ImageRow } from '../db/schema.js';
+import type { BaseImageRow, ImageRow, PendingCleanup } from '../db/schema.js';
 import { workflowIdFor, type BuildPolicy, type BuildTrigger, type PullPolicy, type ResourceKind } from './jobs.js';
 import { searchAttributesFor } from './search-attributes.js';
 
@@ -106,5 +106,25 @@ export async function startImageCleanup(starter: WorkflowStarter, row: ImageRow,
   await startForResource(starter, resource('Image', row, 'DELETED'), 'imageCleanupWorkflow', [{ dockerUrls }], {
     supersede: true,
     summary: `remove the local copies of deleted image ${row.name}`,
+  });
+}
+
+/**
+ * A cleanup the delete could not start (the process died, Temporal was away), started by the reconciler. Under a
+ * workflow id of its own (the deleted resource's id): the resource's name may belong to a newer resource by now,
+ * whose build must not be stopped.
+ */
+export async function startLateCleanup(starter: WorkflowStarter, cleanup: PendingCleanup) {
+  const [workflowType, args] =
+    cleanup.kind === 'Image'
+      ? ['imageCleanupWorkflow', [{ dockerUrls: cleanup.dockerUrls }]]
+      : ['baseImageCleanupWorkflow', [{ dockerUrl: cleanup.dockerUrls[0] }]];
+  await starter.client.workflow.start(workflowType, {
+    taskQueue: starter.taskQueue,
+    workflowId: `cleanup/${cleanup.kind === 'Image' ? 'image' : 'baseimage'}/${cleanup.resourceId}`,
+    args,
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    typedSearchAttributes: searchAttributesFor(cleanup.kind, cleanup.org, cleanup.name, 'DELETED'),
+    staticSummary: `remove the local copies of deleted ${cleanup.kind === 'Image' ? 'image' : 'base image'} ${cleanup.name} (late)`,
   });
 }

@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReconciler } from '../../api/reconciler.js';
 import { insertBaseImage } from '../../db/base-images.js';
 import { insertImage } from '../../db/images.js';
-import { rebuildItems, rebuilds } from '../../db/schema.js';
+import { pendingCleanups, rebuildItems, rebuilds } from '../../db/schema.js';
+import { recordCleanup } from '../../db/cleanups.js';
+import { eq } from 'drizzle-orm';
+import { docker, hasLocalImage } from '../helpers/registry-images.js';
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '../../logger.js';
 import { pythonFixture } from '../helpers/env.js';
@@ -97,5 +100,31 @@ describe('reconciler', () => {
         reason: "the rebuild's workflow ended (TERMINATED) before this image was built",
       }),
     ]);
+  });
+
+  it("starts the cleanup of a delete whose cleanup never started, and removes the deleted image's local copy", async () => {
+    // As a DELETE leaves it when the process dies right after its commit: the record, and no workflow.
+    const resourceId = randomUUID();
+    const repo = `127.0.0.1:5000/dispatch/${resourceId}`;
+    const dockerUrl = `${repo}:late`;
+    await docker.getImage(pythonFixture()).tag({ repo, tag: 'late' });
+    expect(await hasLocalImage(dockerUrl)).toBe(true);
+    await recordCleanup(service.database.db, {
+      kind: 'Image',
+      resourceId,
+      org: service.org,
+      name: 'gone',
+      dockerUrls: [dockerUrl],
+    });
+
+    startSweeps();
+    await eventually('the late cleanup to remove the local copy', async () =>
+      (await hasLocalImage(dockerUrl)) ? undefined : true,
+    );
+    const left = await service.database.db
+      .select()
+      .from(pendingCleanups)
+      .where(eq(pendingCleanups.resourceId, resourceId));
+    expect(left).toEqual([]);
   });
 });
