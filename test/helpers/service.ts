@@ -1,10 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { createApp } from '../../api/app.js';
 import { loadConfig } from '../../config.js';
 import type { BuildLimits } from '../../activities/build-limits.js';
-import { isExpectedNoise } from '../../activities/runtime-logger.js';
 import { createWorker, workerOptionsFrom } from '../../activities/worker.js';
 import { connectDb } from '../../db/client.js';
 import type { Role } from '../../db/schema.js';
@@ -12,17 +10,8 @@ import { createToken } from '../../db/tokens.js';
 import { createLogger } from '../../logger.js';
 import type { BuildPolicy, PullPolicy } from '../../workflows/jobs.js';
 import { workflowBundlePath } from './env.js';
-import { testLogFile } from './test-logs.js';
 
-// Worker states and the warnings of expected failures go to a file (test-logs.ts); errors still show.
-const runtimeLog = testLogFile('temporal-runtime');
-Runtime.install({
-  logger: new DefaultLogger('INFO', (entry) => {
-    const line = `${new Date().toISOString()} ${entry.level} ${entry.message} ${JSON.stringify(entry.meta ?? {})}\n`;
-    runtimeLog.stream.write(line);
-    if (entry.level === 'ERROR' && !isExpectedNoise(entry)) process.stderr.write(line);
-  }),
-});
+import './runtime.js';
 
 export type TestServiceOptions = {
   temporalAddress?: string;

@@ -2,6 +2,7 @@ import { Worker } from '@temporalio/worker';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { workflowBundlePath } from '../helpers/env.js';
+import '../helpers/runtime.js';
 
 // Workflows in flight when a worker is upgraded are replayed by the new code. These recorded histories (one per
 // workflow type and outcome, from scripts/record-histories.ts) must replay without a determinism error; a change

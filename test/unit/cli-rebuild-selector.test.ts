@@ -9,7 +9,11 @@ import {
 
 /** The flags as commander parses them from a command line, as `dispatch rebuild` does. */
 function flagsOf(...args: string[]): SelectorFlags {
-  const command = withSelectorOptions(new Command('rebuild').exitOverride()).action(() => undefined);
+  // The refusal is asserted through the thrown error; commander's own print of it would only be noise here.
+  const quiet = { writeErr: () => undefined, writeOut: () => undefined };
+  const command = withSelectorOptions(new Command('rebuild').exitOverride().configureOutput(quiet)).action(
+    () => undefined,
+  );
   command.parse(args, { from: 'user' });
   return command.opts<SelectorFlags>();
 }
