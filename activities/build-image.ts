@@ -9,7 +9,8 @@ import { findImageById } from '../db/images.js';
 import { BUILD_FAILED, installerToolOf, prepareDefaultContext, prepareTemplateContext } from './build-context.js';
 import { inputsSha256, resolveBuildInputs } from './build-inputs.js';
 import { BuildLog } from './build-log.js';
-import { buildApiLimits, createPidsCgroup, type BuildLimits } from './build-limits.js';
+import { createBuildCgroup } from './build-cgroup.js';
+import { buildApiLimits, type BuildLimits } from './build-limits.js';
 import { safeLine } from '../safe-text.js';
 import { keepHeartbeating } from './heartbeat.js';
 import { pullAuthFor } from './registry-auth.js';
@@ -95,7 +96,7 @@ export async function buildAndPush(deps: BuildDeps, request: BuildRequest): Prom
       const options = { t: tag, buildargs: context.buildargs, nocache: !request.allowReuse };
       await runBuild(
         deps,
-        { buildId: request.buildId, language: image.language },
+        { buildId: request.buildId, language: image.language, org: image.org },
         { context: dir, src: context.files },
         options,
         log,
@@ -142,14 +143,14 @@ export function whatFailed(daemonError: string): string {
 
 async function runBuild(
   { docker, db, build }: BuildDeps,
-  { buildId, language }: { buildId: string; language: string },
+  { buildId, language, org }: { buildId: string; language: string; org: string },
   context: { context: string; src: string[] },
   options: { t: string; buildargs: Record<string, string>; nocache: boolean },
   log: BuildLog,
 ) {
   const ctx = Context.current();
-  // Each build's RUN steps live under a cgroup of its own, whose pids.max the build API cannot set otherwise.
-  const cgroup = build.pidsLimit ? await createPidsCgroup(buildId, build.limits.pids) : undefined;
+  // Each build's RUN steps live under a cgroup of its own (its pids limit) inside its org's (its CPU share).
+  const cgroup = build.pidsLimit ? await createBuildCgroup(org, buildId, build.limits.pids) : undefined;
   try {
     // forcerm: intermediate containers go even when a step fails; no host mounts exist in a legacy build.
     // networkmode: RUN steps join the build network, whose firewall keeps them off the host and private ranges.

@@ -13,7 +13,7 @@ import { batchQueueFor, verifyQueueFor } from '../workflows/jobs.js';
 const VERIFY_SLOTS = 4;
 import { installBuildFirewall, nameserversOf, type AllowedHost } from './build-firewall.js';
 import type { BuildLimits } from './build-limits.js';
-import { pidsLimitSupported } from './build-limits.js';
+import { buildCgroupsSupported, sweepBuildCgroups } from './build-cgroup.js';
 import { ensureBuildNetwork } from './build-network.js';
 import { createActivities } from './index.js';
 
@@ -104,7 +104,8 @@ export async function createWorker(options: WorkerOptions): Promise<ServiceWorke
   const allowed = await resolveAllowedHosts(sandbox.allowedHosts);
   const nameservers = nameserversOf(await readFile('/etc/resolv.conf', 'utf8').catch(() => ''));
   await installBuildFirewall(network, { allowed, nameservers, blockedRanges: sandbox.blockedRanges });
-  const pidsLimit = await pidsLimitSupported();
+  await sweepBuildCgroups();
+  const pidsLimit = await buildCgroupsSupported();
   if (!pidsLimit) logger.warn('builds run without a pids limit: this host offers no pids cgroup to the worker');
   logger.info('build network ready', { network: network.name, bridge: network.bridge, subnet: network.subnet });
   const build = { network: network.name, limits: sandbox.limits, pidsLimit };

@@ -4,6 +4,7 @@
 //    POST -> READY against the same `docker build` by hand.
 // 2. A flooding org: another org's build POST -> READY on an idle service, then while one org has FLOOD_SIZE builds
 //    queued (ORG_BUILD_CONCURRENCY of them running), against a raw `docker build` of the same context, idle.
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,6 +34,15 @@ const registry = config.IMAGE_REGISTRY;
 const fixture = `${registry}/dispatch-fixtures/python3-base:bookworm`;
 const runDir = join(process.env.DISPATCH_STATE_DIR ?? join(root, '.stack'), 'run');
 const docker = (...args: string[]) => run('docker', args, { DOCKER_BUILDKIT: '0' });
+/** docker with its output read and dropped: a 64 MiB build log is more than `run` keeps. */
+const dockerDiscarding = (...args: string[]) =>
+  new Promise<void>((resolve, reject) => {
+    const child = spawn('docker', args, {
+      stdio: ['ignore', 'ignore', 'ignore'],
+      env: { ...process.env, DOCKER_BUILDKIT: '0' },
+    });
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`docker ${args[0]} exited with ${code}`))));
+  });
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
@@ -67,7 +77,7 @@ async function logCap() {
     await waitUntilReady(call, '/v1/baseimage/loud', 100);
     // Raw: the same template build by hand (its output read by the docker CLI, as the worker reads the stream).
     const [raw] = await timed(() =>
-      docker(
+      dockerDiscarding(
         'build',
         '--rm',
         '--force-rm',

@@ -297,3 +297,54 @@ describe('one org cannot starve the others', () => {
     for (const name of ['flood-1', 'flood-2']) expect((await settledImage(service, name)).status).toBe('READY');
   });
 });
+
+describe('a build is held to its limits', () => {
+  let service: TestService;
+  beforeAll(async () => {
+    service = await startTestService({ limits: { pids: 64, memoryBytes: 256 * 1024 * 1024 } });
+  });
+  afterAll(() => service.close());
+
+  // Python from the fixture base image; the template's RUN step is the tenant's code.
+  const pythonStep = (code: string) =>
+    `ARG BASE_IMAGE\nFROM \${BASE_IMAGE}\nRUN echo ${randomUUID()} && echo ${Buffer.from(code).toString('base64')} | base64 -d | python3\n`;
+
+  it('a fork bomb stops at the pids limit, and the build ERRORs saying how the step ended', async () => {
+    const forks = [
+      'import os, sys, time',
+      'for i in range(500):',
+      '    try:',
+      '        pid = os.fork()',
+      '    except OSError as err:',
+      '        print("fork refused after", i, "processes:", err); sys.exit(7)',
+      '    if pid == 0:',
+      '        time.sleep(60); os._exit(0)',
+      'print("forked 500 processes")',
+    ].join('\n');
+    const dockerUrl = pushTemplatedBase(pythonStep(forks));
+    await service.call('POST', '/v1/baseimage', { name: 'forks', dockerUrl, language: 'python3' });
+    await service.call('POST', '/v1/image', { name: 'forks', baseImageName: 'forks' });
+    const image = await settledImage(service, 'forks');
+    expect(image.status).toBe('ERROR');
+    expect(image.reason[0]).toBe(
+      "build failed while running the base image's template build: the step exited with code 7",
+    );
+    expect(image.reason.join('\n')).toMatch(/fork refused after \d+ processes/);
+
+    // The build's cgroup folders are gone from every hierarchy once it ended.
+    const [build] = (await service.call('GET', '/v1/image/forks/builds')).body;
+    const left = execFileSync('find', ['/sys/fs/cgroup', '-maxdepth', '4', '-name', build.id], { encoding: 'utf8' });
+    expect(left.trim()).toBe('');
+  });
+
+  it('a step using more memory than the limit is killed, and the build ERRORs', async () => {
+    const dockerUrl = pushTemplatedBase(pythonStep('b = bytearray(512 * 1024 * 1024); print(len(b))'));
+    await service.call('POST', '/v1/baseimage', { name: 'greedy', dockerUrl, language: 'python3' });
+    await service.call('POST', '/v1/image', { name: 'greedy', baseImageName: 'greedy' });
+    const image = await settledImage(service, 'greedy');
+    expect(image.status).toBe('ERROR');
+    expect(image.reason[0]).toBe(
+      "build failed while running the base image's template build: the step exited with code 137",
+    );
+  });
+});
