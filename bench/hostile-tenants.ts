@@ -75,7 +75,14 @@ async function logCap() {
     const ref = await loudBase(dir);
     await call('POST', '/v1/baseimage', { name: 'loud', dockerUrl: ref, language: 'python3' });
     await waitUntilReady(call, '/v1/baseimage/loud', 100);
-    // Raw: the same template build by hand (its output read by the docker CLI, as the worker reads the stream).
+    const during = sampleMemory({ worker: join(runDir, 'worker.pid'), api: join(runDir, 'api.pid') });
+    const [service] = await timed(async () => {
+      await call('POST', '/v1/image', { name: 'loud', baseImageName: 'loud' });
+      return waitUntilReady(call, '/v1/image/loud', 100);
+    });
+    const buildMemory = during.stop();
+    // Raw, after the service (whose build may use the layer cache): the same template by hand, without the cache,
+    // its output read by the docker CLI as the worker reads the stream.
     const [raw] = await timed(() =>
       dockerDiscarding(
         'build',
@@ -87,12 +94,6 @@ async function logCap() {
         join(dir, 'image-template'),
       ),
     );
-    const during = sampleMemory({ worker: join(runDir, 'worker.pid'), api: join(runDir, 'api.pid') });
-    const [service] = await timed(async () => {
-      await call('POST', '/v1/image', { name: 'loud', baseImageName: 'loud' });
-      return waitUntilReady(call, '/v1/image/loud', 100);
-    });
-    const buildMemory = during.stop();
     const reading = sampleMemory({ worker: join(runDir, 'worker.pid'), api: join(runDir, 'api.pid') });
     const logs = await Promise.all(Array.from({ length: 8 }, () => apiText(token, '/v1/image/loud/logs')));
     const readMemory = reading.stop();

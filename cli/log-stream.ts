@@ -1,9 +1,21 @@
-// Copying a build log to stdout as it arrives. Bytes go through untouched (no decoding, so a UTF-8 character split
-// across chunks survives), and stdout's backpressure is respected so a slow pager does not make the CLI buffer it all.
+// Copying a build log to stdout as it arrives. Bytes go through undecoded (so a UTF-8 character split across chunks
+// survives) but for control bytes, and stdout's backpressure is respected so a slow pager does not make the CLI
+// buffer it all.
 import { describeCause, type DispatchClient } from './client.js';
 import { CliError } from './resource-commands.js';
 
 const NEWLINE = 0x0a;
+const TAB = 0x09;
+
+/**
+ * A build's output is the tenant's: the service already strips terminal escapes before storing it, and the CLI
+ * drops control bytes (ESC among them, so no escape sequence can repaint a terminal) but tab and newline, whatever
+ * the server sent. Byte-wise is safe for UTF-8: no byte of a multi-byte character is below 0x80.
+ */
+export function withoutControlBytes(chunk: Uint8Array): Uint8Array {
+  if (!chunk.some((b) => (b < 0x20 && b !== NEWLINE && b !== TAB) || b === 0x7f)) return chunk;
+  return chunk.filter((b) => !((b < 0x20 && b !== NEWLINE && b !== TAB) || b === 0x7f));
+}
 
 /** The part of a Writable (process.stdout) the copy needs; tests pass a collector. */
 export type Sink = { write(chunk: Uint8Array): boolean; once(event: 'drain', listener: () => void): unknown };
@@ -42,8 +54,10 @@ export async function copyLog(
         if (!fresh.length) continue;
         written += fresh.length;
         breaks = 0;
-        lastByte = fresh[fresh.length - 1];
-        if (!sink.write(fresh)) await new Promise<void>((resolve) => sink.once('drain', () => resolve()));
+        const shown = withoutControlBytes(fresh);
+        if (!shown.length) continue;
+        lastByte = shown[shown.length - 1];
+        if (!sink.write(shown)) await new Promise<void>((resolve) => sink.once('drain', () => resolve()));
       }
       // A log whose last line was cut off still ends its line, so the shell prompt does not start after it.
       if (lastByte !== undefined && lastByte !== NEWLINE) sink.write(Uint8Array.of(NEWLINE));

@@ -50,6 +50,14 @@ describe('copyLog', () => {
     expect(out.text()).toBe('step 1\nstep 2\n');
   });
 
+  it('drops control bytes, so a hostile log cannot send escape sequences to the terminal', async () => {
+    const esc = String.fromCharCode(27);
+    const { client: fake } = client(body([`${esc}[2J${esc}]0;owned${String.fromCharCode(7)}ok\tdone\n`, 'héllo\n']));
+    const out = collector();
+    await copyLog(fake, '/logs', out);
+    expect(out.text()).toBe('[2J]0;ownedok\tdone\nhéllo\n');
+  });
+
   it('ends a log whose last line was cut off with a newline', async () => {
     const { client: fake } = client(body(['step 1\n', 'Removing intermediate container']));
     const out = collector();
