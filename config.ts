@@ -62,7 +62,12 @@ const schema = z.object({
   /** Limits of every build and catalog container. */
   BUILD_MEMORY_MB: z.coerce.number().int().min(64).default(2048),
   BUILD_CPUS: z.coerce.number().positive().max(256).default(1),
-  BUILD_PIDS: z.coerce.number().int().min(16).default(1024),
+  /** 0: no pids limit (otherwise a worker that cannot enforce it does not start). */
+  BUILD_PIDS: z.coerce
+    .number()
+    .int()
+    .refine((n) => n === 0 || n >= 16, { message: 'must be 0 (no limit) or at least 16' })
+    .default(1024),
   /** The build log kept per build: its first and last bytes, with a line saying how much was dropped between. */
   BUILD_LOG_MAX_BYTES: z.coerce
     .number()

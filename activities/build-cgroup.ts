@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -69,8 +69,19 @@ export async function buildCgroupsSupported(): Promise<boolean> {
   }
 }
 
-/** At worker start: the empty folders of builds whose worker died before removing them. */
-export async function sweepBuildCgroups(): Promise<void> {
+/**
+ * At worker start: the empty folders of builds whose worker died before removing them. Only folders older than the
+ * longest a build may take: a live build's folder is empty between its steps, and removing it then would let Docker
+ * make it again without its pids.max (another worker on this host may be running that build).
+ */
+export async function sweepBuildCgroups(olderThanMs: number): Promise<void> {
+  const stale = (path: string) => {
+    try {
+      return Date.now() - statSync(path).mtimeMs > olderThanMs;
+    } catch {
+      return false;
+    }
+  };
   for (const hierarchy of hierarchies()) {
     const builds = join(hierarchy, BUILDS);
     let orgs: string[];
@@ -83,7 +94,8 @@ export async function sweepBuildCgroups(): Promise<void> {
     }
     for (const org of orgs) {
       const ids = readdirSync(join(builds, org), { withFileTypes: true }).filter((e) => e.isDirectory());
-      await Promise.all(ids.map((id) => rmdir(join(builds, org, id.name)).catch(() => undefined)));
+      const old = ids.map((id) => join(builds, org, id.name)).filter(stale);
+      await Promise.all(old.map((path) => rmdir(path).catch(() => undefined)));
     }
   }
 }

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import type { SupportedLanguage } from '../config.js';
 import { isSafePackage } from '../db/package-rules.js';
 import type { SystemPackage } from '../db/schema.js';
+import { safeLine } from '../safe-text.js';
+import { templateViolation } from './template-policy.js';
 import { extractTemplate, replaceFile, TemplateEntryError, writeNewFile } from './template-extract.js';
 
 const BUILD_FILES = fileURLToPath(new URL('./build-files/', import.meta.url));
@@ -81,17 +83,25 @@ export async function prepareTemplateContext(
     const what =
       err instanceof TemplateEntryError
         ? `the base image's template ${templatePath} is refused: ${err.message}`
-        : `could not copy the image template ${templatePath} out of the base image: ${String(err)}`;
+        : `could not copy the image template ${templatePath} out of the base image: ${safeLine(String(err), 300)}`;
     throw ApplicationFailure.nonRetryable(what, BUILD_FAILED);
   } finally {
-    await container.remove({ force: true }).catch(() => undefined);
+    await container.remove({ force: true, v: true }).catch(() => undefined);
+  }
+  const dockerfile = await readFile(join(dir, 'Dockerfile'), 'utf8').catch(() => undefined);
+  const violation = dockerfile === undefined ? 'it holds no Dockerfile' : templateViolation(dockerfile);
+  if (violation) {
+    throw ApplicationFailure.nonRetryable(
+      `the base image's template ${templatePath} is refused: ${violation}`,
+      BUILD_FAILED,
+    );
   }
   try {
     await replaceFile(join(dir, 'system-packages.txt'), packageLines(spec.systemPackages));
     await replaceFile(join(dir, 'packages.txt'), spec.runtimeManifest);
   } catch (err) {
     throw ApplicationFailure.nonRetryable(
-      `the base image's template ${templatePath} holds a folder where the service writes a file: ${String(err)}`,
+      `the base image's template ${templatePath} holds a folder where the service writes a file: ${safeLine(String(err), 300)}`,
       BUILD_FAILED,
     );
   }

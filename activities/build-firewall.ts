@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { BuildNetwork } from './build-network.js';
 
@@ -83,12 +85,25 @@ const runCommand: Run = async (command, args, input) => {
 };
 
 /** Adds a rule unless it is there already (`-C`), at the top of its chain. */
-async function ensureJump(run: Run, chain: string, rule: string[]): Promise<void> {
+async function ensureJump(run: Run, chain: string, rule: string[], command = 'iptables'): Promise<void> {
   try {
-    await run('iptables', ['-w', '-C', chain, ...rule]);
+    await run(command, ['-w', '-C', chain, ...rule]);
   } catch {
-    await run('iptables', ['-w', '-I', chain, '1', ...rule]);
+    await run(command, ['-w', '-I', chain, '1', ...rule]);
   }
+}
+
+/**
+ * The build network is IPv4 only, but the kernel still gives its containers IPv6 link-local addresses: the bridge's
+ * own IPv6 is turned off (the host answers nothing there) and all IPv6 from the bridge is dropped, to the host and
+ * routed or bridged onwards (icc=false covers IPv4 only). A kernel without IPv6 needs neither.
+ */
+async function closeIpv6(network: BuildNetwork, run: Run): Promise<void> {
+  if (!existsSync('/proc/net/if_inet6')) return;
+  const sysctl = `/proc/sys/net/ipv6/conf/${network.bridge}/disable_ipv6`;
+  if (existsSync(sysctl)) await writeFile(sysctl, '1');
+  await ensureJump(run, 'INPUT', ['-i', network.bridge, '-j', 'DROP'], 'ip6tables');
+  await ensureJump(run, 'FORWARD', ['-i', network.bridge, '-j', 'DROP'], 'ip6tables');
 }
 
 /**
@@ -102,6 +117,7 @@ export async function installBuildFirewall(network: BuildNetwork, policy: Firewa
     await run('iptables-restore', ['-w', '--noflush'], firewallRuleset(network, policy));
     await ensureJump(run, 'INPUT', ['-i', network.bridge, '-j', toHost]);
     await ensureJump(run, 'DOCKER-USER', ['-i', network.bridge, '-j', onwards]);
+    await closeIpv6(network, run);
   } catch (err) {
     const stderr = (err as { stderr?: string }).stderr?.trim();
     throw new Error(
@@ -112,7 +128,9 @@ export async function installBuildFirewall(network: BuildNetwork, policy: Firewa
   }
 }
 
-/** The IPv4 nameservers of a resolv.conf text. */
+/** The IPv4 nameservers of a resolv.conf text, but loopback ones (a local stub such as systemd-resolved's). */
 export function nameserversOf(resolvConf: string): string[] {
-  return [...resolvConf.matchAll(/^\s*nameserver\s+(\d{1,3}(?:\.\d{1,3}){3})\s*$/gm)].map((m) => m[1]!);
+  return [...resolvConf.matchAll(/^\s*nameserver\s+(\d{1,3}(?:\.\d{1,3}){3})\s*$/gm)]
+    .map((m) => m[1]!)
+    .filter((address) => !address.startsWith('127.'));
 }

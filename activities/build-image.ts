@@ -96,7 +96,7 @@ export async function buildAndPush(deps: BuildDeps, request: BuildRequest): Prom
       const options = { t: tag, buildargs: context.buildargs, nocache: !request.allowReuse };
       await runBuild(
         deps,
-        { buildId: request.buildId, language: image.language, org: image.org },
+        { buildId: request.buildId, language: image.language, org: image.org, template: Boolean(template) },
         { context: dir, src: context.files },
         options,
         log,
@@ -123,7 +123,9 @@ function splitTag(ref: string): { repo: string; tag: string } {
  * The step a failed build was in, from the daemon's own error (an `errorDetail`, which build output cannot forge:
  * a build's prints arrive JSON-encoded in `stream`): our Dockerfile runs one script per step.
  */
-export function failedStepOf(daemonError: string, language: string, fallback: string): string {
+export function failedStepOf(daemonError: string, language: string, fallback: string, template: boolean): string {
+  // A template's commands are the tenant's text, which could name our scripts: its step is the template build.
+  if (template) return fallback;
   if (daemonError.includes('/install-system-packages.sh')) return 'installing system packages';
   if (daemonError.includes('/install-runtime-dependencies.sh')) {
     const tool = installerToolOf(language);
@@ -137,13 +139,14 @@ export function failedStepOf(daemonError: string, language: string, fallback: st
  * tenant's text, which must not become the reason a user reads first.
  */
 export function whatFailed(daemonError: string): string {
-  const code = /returned a non-zero code: (\d+)/.exec(daemonError)?.[1];
+  // Anchored at the end: the daemon's words close the message, after the (tenant's) command it quotes.
+  const code = /returned a non-zero code: (\d+)$/.exec(daemonError.trim())?.[1];
   return code ? `the step exited with code ${code}` : safeLine(daemonError, 300);
 }
 
 async function runBuild(
   { docker, db, build }: BuildDeps,
-  { buildId, language, org }: { buildId: string; language: string; org: string },
+  { buildId, language, org, template }: { buildId: string; language: string; org: string; template: boolean },
   context: { context: string; src: string[] },
   options: { t: string; buildargs: Record<string, string>; nocache: boolean },
   log: BuildLog,
@@ -176,7 +179,7 @@ async function runBuild(
       // A failing step is the user's input (a package that does not exist, a bad manifest): final, not retried.
       // The lines that explain it go to Postgres; history gets the short reason only.
       await setBuildFailureLines(db, buildId, log.lastLines());
-      const step = failedStepOf(err.message, language, log.step);
+      const step = failedStepOf(err.message, language, log.step, template);
       throw ApplicationFailure.nonRetryable(`build failed while ${step}: ${whatFailed(err.message)}`, BUILD_FAILED);
     }
     throw classifyDockerFailure(err, `build failed while ${log.step}`);

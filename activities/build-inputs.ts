@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/activity';
 import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
 import type { BuildInputs, ImageRow } from '../db/schema.js';
@@ -19,6 +20,15 @@ export async function resolveBuildInputs(
   pullAuth: PullAuth,
 ): Promise<BuildInputs> {
   const inspected = await ensureLocalImage(docker, base.ref, pullAuth);
+  // ONBUILD triggers run in our FROM ${BASE_IMAGE}; an ONBUILD ADD would have the daemon fetch from the host's own
+  // network (template-policy.ts). A base image carrying triggers is refused outright.
+  const triggers = inspected.Config?.OnBuild ?? [];
+  if (triggers.length) {
+    throw ApplicationFailure.nonRetryable(
+      `base image ${base.name} carries ONBUILD triggers (${triggers.length}), which the service does not run`,
+      'BuildFailed',
+    );
+  }
   return {
     baseImage: base.name,
     baseDigest: base.digest,

@@ -64,6 +64,17 @@ export function describeNetwork(network: NetworkInspect, interfaces?: Interfaces
   };
 }
 
+/** A network of that name made by someone else, with traffic between its containers on, is not a build network. */
+function refuseOpen(network: NetworkInspect): NetworkInspect {
+  if (network.Options?.['com.docker.network.bridge.enable_icc'] !== 'false') {
+    throw new Error(
+      `Docker network ${network.Name} lets its containers reach each other (enable_icc is not false): remove it, ` +
+        'and the worker creates it as builds need it, or set BUILD_NETWORK to another name',
+    );
+  }
+  return network;
+}
+
 /**
  * The network builds run on, created when missing: a bridge of the service's own with traffic between its
  * containers off (a build cannot reach another build). Idempotent; two workers racing both end with the one network.
@@ -71,7 +82,7 @@ export function describeNetwork(network: NetworkInspect, interfaces?: Interfaces
 export async function ensureBuildNetwork(docker: Docker, name: string): Promise<BuildNetwork> {
   const inspect = async () => (await docker.getNetwork(name).inspect()) as NetworkInspect;
   try {
-    return describeNetwork(await inspect());
+    return describeNetwork(refuseOpen(await inspect()));
   } catch (err) {
     if ((err as { statusCode?: number }).statusCode !== 404) throw err;
   }

@@ -103,7 +103,7 @@ async function listInstalled(
     }
     return parseCatalog(output);
   } finally {
-    await container.remove({ force: true }).catch(() => undefined);
+    await container.remove({ force: true, v: true }).catch(() => undefined);
   }
 }
 
@@ -129,7 +129,7 @@ async function removeCatalogContainers(docker: Docker, buildId: string): Promise
     leftovers.map((c) =>
       docker
         .getContainer(c.Id)
-        .remove({ force: true })
+        .remove({ force: true, v: true })
         .catch(() => undefined),
     ),
   );

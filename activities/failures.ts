@@ -1,3 +1,4 @@
+import { safeLine } from '../safe-text.js';
 import { ApplicationFailure } from '@temporalio/activity';
 
 // Failure type names the workflows' retry policies rely on. String constants, not class names (minifiers rename).
@@ -35,7 +36,8 @@ const PERMANENT_PATTERNS: Array<[RegExp, string]> = [
 export function classifyDockerFailure(err: unknown, context: string): ApplicationFailure {
   const e = err as DockerError;
   const text = daemonMessage(err);
-  const message = `${context}: ${text}`;
+  // The daemon may quote a hostile registry or Dockerfile: only a short, safe line goes into history and reasons.
+  const message = safeLine(`${context}: ${text}`, 600);
   if (e.code === 'ECONNREFUSED' || e.code === 'ENOENT' || e.code === 'EPIPE' || e.code === 'ECONNRESET') {
     return ApplicationFailure.retryable(`${context}: Docker daemon unreachable (${e.code})`, DOCKER_UNREACHABLE);
   }

@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type Docker from 'dockerode';
 import { repositoryOf } from '../docker-reference.js';
 import { readDockerStream } from './docker-stream.js';
@@ -10,6 +10,12 @@ import { classifyDockerFailure } from './failures.js';
  * Pulls `dockerUrl` and answers the digest it resolved to. Heartbeats with the latest progress line so a dead
  * worker is noticed within the heartbeat timeout; cancellation destroys the stream.
  */
+/** `<any registry>/dispatch/<image id>[:tag]`: the shape of every image the service pushes (build-image.ts). */
+export function isServiceBuiltImage(dockerUrl: string): boolean {
+  const path = repositoryOf(dockerUrl).split('/').slice(1).join('/');
+  return /^dispatch\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(path);
+}
+
 export async function pullAndResolve(
   docker: Docker,
   dockerUrl: string,
@@ -17,6 +23,13 @@ export async function pullAndResolve(
 ): Promise<{ digest: string }> {
   const ctx = Context.current();
   const context = `error when pulling image ${dockerUrl}`;
+  if (isServiceBuiltImage(dockerUrl)) {
+    // Another org's image, read with the service's registry credentials: never a base image.
+    throw ApplicationFailure.nonRetryable(
+      `${context}: it names an image this service built (dispatch/<image id>); a base image must come from elsewhere`,
+      'BaseImageRefused',
+    );
+  }
   let last = 'starting';
   const stopHeartbeats = keepHeartbeating(() => ({ progress: last }));
   try {

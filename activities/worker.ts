@@ -11,6 +11,8 @@ import { batchQueueFor, verifyQueueFor } from '../workflows/jobs.js';
 
 /** Pulls of base images and rebuild planning, per worker, on a queue of their own (verifyQueueFor). */
 const VERIFY_SLOTS = 4;
+/** Older than any build may take (BUILD_TIMEOUT_MINUTES is far less): a build cgroup this old is a leftover. */
+const BUILD_CGROUP_MAX_AGE_MS = 6 * 60 * 60_000;
 import { installBuildFirewall, nameserversOf, type AllowedHost } from './build-firewall.js';
 import type { BuildLimits } from './build-limits.js';
 import { buildCgroupsSupported, sweepBuildCgroups } from './build-cgroup.js';
@@ -79,6 +81,27 @@ export function workerOptionsFrom(config: Config, db: Db, logger: Logger): Worke
   };
 }
 
+/**
+ * Builds get their pids limit through cgroup folders of the service's own (build-cgroup.ts), which only Docker's
+ * cgroupfs driver honours. Without them the worker refuses to start, unless the operator said BUILD_PIDS=0.
+ */
+async function ensurePidsLimit(docker: Docker, pids: number, logger: Logger): Promise<boolean> {
+  if (pids === 0) {
+    logger.warn('BUILD_PIDS=0: builds run without a pids limit');
+    return false;
+  }
+  const { CgroupDriver } = (await docker.info()) as { CgroupDriver?: string };
+  if (CgroupDriver !== 'cgroupfs' || !(await buildCgroupsSupported())) {
+    throw new Error(
+      `builds cannot get their pids limit (BUILD_PIDS=${pids}) on this host: Docker's cgroup driver is ` +
+        `${CgroupDriver ?? 'unknown'} (cgroupfs needed) or /sys/fs/cgroup is not writable by the worker; ` +
+        'fix that, or set BUILD_PIDS=0 to run builds without one',
+    );
+  }
+  await sweepBuildCgroups(BUILD_CGROUP_MAX_AGE_MS);
+  return true;
+}
+
 async function resolveAllowedHosts(hosts: BuildSandbox['allowedHosts']): Promise<AllowedHost[]> {
   const resolved = await Promise.all(
     hosts.map(async ({ host, port }) =>
@@ -102,11 +125,12 @@ export async function createWorker(options: WorkerOptions): Promise<ServiceWorke
   // Builds start only once their network and its firewall are in place: a worker that cannot install them stops.
   const network = await ensureBuildNetwork(docker, sandbox.network);
   const allowed = await resolveAllowedHosts(sandbox.allowedHosts);
-  const nameservers = nameserversOf(await readFile('/etc/resolv.conf', 'utf8').catch(() => ''));
+  // Docker forwards builds' lookups to the host's nameservers; behind a local stub (systemd-resolved), to its upstream.
+  const resolvConf = (path: string) => readFile(path, 'utf8').catch(() => '');
+  let nameservers = nameserversOf(await resolvConf('/etc/resolv.conf'));
+  if (!nameservers.length) nameservers = nameserversOf(await resolvConf('/run/systemd/resolve/resolv.conf'));
   await installBuildFirewall(network, { allowed, nameservers, blockedRanges: sandbox.blockedRanges });
-  await sweepBuildCgroups();
-  const pidsLimit = await buildCgroupsSupported();
-  if (!pidsLimit) logger.warn('builds run without a pids limit: this host offers no pids cgroup to the worker');
+  const pidsLimit = await ensurePidsLimit(docker, sandbox.limits.pids, logger);
   logger.info('build network ready', { network: network.name, bridge: network.bridge, subnet: network.subnet });
   const build = { network: network.name, limits: sandbox.limits, pidsLimit };
   const orgBuildConcurrency = options.orgBuildConcurrency;

@@ -8,7 +8,7 @@ import type { AppDeps, AppEnv } from './context.js';
 import { alreadyExists, ApiError, notFound } from './errors.js';
 import { checkSelector } from './rebuild-routes.js';
 import { scheduleBodySchema, toScheduleResource } from './rebuild-model.js';
-import { tooFrequent } from './schedule-interval.js';
+import { shortestInterval, tooFrequent } from './schedule-interval.js';
 import { labelFor, nameFromPath, parseBody, unavailable } from './route-helpers.js';
 
 const SCHEDULE = 'rebuild schedule';
@@ -46,16 +46,25 @@ export function scheduleRoutes({ database, starter, logger, config }: AppDeps) {
       const raw = await readBody(c, SCHEDULE);
       const label = labelFor(SCHEDULE, raw);
       const { paused, ...spec } = parseBody(scheduleBodySchema, raw, label);
-      const storm = tooFrequent(spec.cron, config.SCHEDULE_MIN_INTERVAL_MINUTES);
-      if (storm) throw new ApiError(400, `${label}: cron: ${storm}`);
+      const refusal = tooFrequent(spec.cron, config.SCHEDULE_MIN_INTERVAL_MINUTES);
+      const readable = shortestInterval(spec.cron) !== undefined;
+      if (refusal && readable) throw new ApiError(400, `${label}: cron: ${refusal}`);
       await checkSelector(db, org, spec.selector, label);
       // One transaction: a schedule Temporal refuses (a cron it cannot read) leaves no row behind.
       const row = await db.transaction(async (tx) => {
         const inserted = await insertSchedule(tx, org, spec);
         if (!inserted) throw alreadyExists(SCHEDULE, spec.name);
-        await createRebuildSchedule(starter, inserted, paused).catch((err: Error) => {
+        // A cron the interval check cannot read is shown to Temporal first (its refusal names the fault), created
+        // paused so it never fires, and then refused all the same: a storm the check cannot see is still a storm.
+        await createRebuildSchedule(starter, inserted, paused || !readable).catch((err: Error) => {
           throw creationError(err, label, logger);
         });
+        if (!readable) {
+          await scheduleHandle(starter, org, spec.name)
+            .delete()
+            .catch(() => undefined);
+          throw new ApiError(400, `${label}: cron: ${refusal}`);
+        }
         return inserted;
       });
       return answer(c, row, 201);

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { safeLine } from '../safe-text.js';
 import type { Queryable } from './client.js';
 import { images, rebuildItems, rebuilds, rebuildSchedules, type RebuildSelector } from './schema.js';
 
@@ -38,7 +39,9 @@ export async function recordPlan(db: Queryable, rebuildId: string, items: Planne
     await tx.delete(rebuildItems).where(eq(rebuildItems.rebuildId, rebuildId));
     if (items.length) {
       const outcome = (i: PlannedItem) => (i.rebuild ? (dryRun ? 'PLANNED' : 'PENDING') : 'SKIPPED');
-      await tx.insert(rebuildItems).values(items.map((i) => ({ ...i, rebuildId, outcome: outcome(i) })));
+      // Reasons may quote a registry's answer to a re-verification: stored as safe, short lines.
+      const rows = items.map((i) => ({ ...i, reason: safeLine(i.reason), rebuildId, outcome: outcome(i) }));
+      await tx.insert(rebuildItems).values(rows);
     }
     await tx
       .update(rebuilds)
@@ -58,9 +61,10 @@ export async function setItemOutcome(
   imageName: string,
   change: { outcome: string; reason?: string; buildId?: string },
 ): Promise<void> {
+  const safe = change.reason === undefined ? change : { ...change, reason: safeLine(change.reason) };
   await db
     .update(rebuildItems)
-    .set(change)
+    .set(safe)
     .where(and(eq(rebuildItems.rebuildId, rebuildId), eq(rebuildItems.imageName, imageName)));
 }
 

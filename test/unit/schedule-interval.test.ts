@@ -18,9 +18,19 @@ describe('the shortest interval of a schedule', () => {
     expect(shortestInterval('* * * * * *')).toBe(1000);
   });
 
-  it('leaves what it cannot read to Temporal', () => {
+  it("reads Temporal's additions: time zone prefixes, comments, a year as sixth field, signed @every", () => {
+    expect(shortestInterval('CRON_TZ=UTC * * * * *')).toBe(MINUTE);
+    expect(shortestInterval('TZ=Europe/Paris */1 * * * *')).toBe(MINUTE);
+    expect(shortestInterval('* * * * * 2026')).toBe(MINUTE); // read with a year last: every minute of 2026
+    expect(shortestInterval('* * * * * #x')).toBe(MINUTE);
+    expect(shortestInterval('@every +1s')).toBe(1000);
+    expect(shortestInterval('@every .5s')).toBe(500);
+  });
+
+  it('cannot read what cron-parser refuses, and such a cron is refused', () => {
     expect(shortestInterval('61 * * * *')).toBeUndefined();
     expect(shortestInterval('@every soon')).toBeUndefined();
+    expect(tooFrequent('@every soon', 5)).toMatch(/^cannot be read to check its interval/);
   });
 
   it('says why a storm is refused, naming the setting', () => {
