@@ -14,7 +14,7 @@ import { pythonFixture } from '../helpers/env.js';
 import { buildNetworkHostAddress, startHeldWheelServer } from '../helpers/held-wheel-server.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { pushTemplatedBase } from '../helpers/template-bases.js';
-import { eventually, settledImage } from '../helpers/wait.js';
+import { eventually, settledBaseImage, settledImage } from '../helpers/wait.js';
 
 // Every attack of the hostile-tenant issue, made with ordinary API calls and the org's own tokens, against the real
 // Docker engine, registry, Postgres and Temporal. Traffic goes only to this machine: the cloud metadata address is
@@ -102,6 +102,28 @@ describe('hostile tenants', () => {
       expect(image.reason[0]).toContain(`the base image's template /image-template is refused: ${entry}`);
     }
     expect(existsSync(hostPath)).toBe(false);
+  });
+
+  it("a template the daemon would fetch for, and a base image naming another org's image, are refused", async () => {
+    // Refused before any build starts: nothing is ever sent to the metadata address.
+    const fetching = 'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nADD http://169.254.169.254/latest/meta-data/ /stolen\n';
+    await service.call('POST', '/v1/baseimage', {
+      name: 'fetching',
+      dockerUrl: pushTemplatedBase(fetching),
+      language: 'python3',
+    });
+    await service.call('POST', '/v1/image', { name: 'fetching', baseImageName: 'fetching' });
+    const image = await settledImage(service, 'fetching');
+    expect(image.status).toBe('ERROR');
+    expect(image.reason[0]).toContain(
+      "the base image's template /image-template is refused: Dockerfile line 3: ADD is refused in a template",
+    );
+
+    const stolen = `127.0.0.1:5000/dispatch/${randomUUID()}:1`;
+    await service.call('POST', '/v1/baseimage', { name: 'stolen', dockerUrl: stolen, language: 'python3' });
+    const base = await settledBaseImage(service, 'stolen');
+    expect(base.status).toBe('ERROR');
+    expect(base.reason[0]).toContain('it names an image this service built');
   });
 
   it('a build printing NUL bytes, terminal escapes and a forged step line settles, with safe text and a reason of the service', async () => {
