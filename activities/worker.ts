@@ -114,9 +114,10 @@ async function resolveAllowedHosts(hosts: BuildSandbox['allowedHosts']): Promise
 export type ServiceWorker = { run(): Promise<void>; shutdown(): void; connection: NativeConnection };
 
 /**
- * The service's worker: the workflows and every activity on the task queue, plus the builds of batch rebuilds on
- * a queue of their own with their own slots. A batch can fill only its slots, never the ones a developer's own
- * build needs, however many batches run.
+ * The service's worker: the workflows and every activity on the task queue, plus the builds of batch rebuilds and
+ * the pulls and plans (verify) on queues of their own with their own slots: a batch or a flood of pulls can fill only
+ * its slots, never the ones a developer's own build needs. Before polling, it sets up the build network and its
+ * firewall and checks that the pids limit can be enforced; it does not start without them.
  */
 export async function createWorker(options: WorkerOptions): Promise<ServiceWorker> {
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
