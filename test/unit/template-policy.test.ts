@@ -17,7 +17,7 @@ describe("a template's Dockerfile", () => {
   });
 
   it('may not ADD, whatever the spelling: the daemon would fetch outside the build firewall', () => {
-    expect(templateViolation('FROM ${BASE_IMAGE}\nadd http://169.254.169.254/latest/meta-data /x\n')).toBe(
+    expect(templateViolation('FROM ${BASE_IMAGE}\nadd http://127.0.0.1:1/latest/meta-data /x\n')).toBe(
       'Dockerfile line 2: ADD is refused in a template (the Docker daemon fetches its URLs outside the build firewall); use COPY',
     );
     expect(templateViolation('# escape=`\nFROM ${BASE_IMAGE}\nAD`\nD http://x /y\n')).toMatch(
