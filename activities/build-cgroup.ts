@@ -32,7 +32,7 @@ function pidsHierarchy(): string | undefined {
   return existsSync(join(CGROUP_ROOT, 'pids')) ? join(CGROUP_ROOT, 'pids') : undefined;
 }
 
-export const orgFolderOf = (org: string) => `org-${createHash('sha256').update(org).digest('hex').slice(0, 16)}`;
+const orgFolderOf = (org: string) => `org-${createHash('sha256').update(org).digest('hex').slice(0, 16)}`;
 
 export type BuildCgroup = { parent: string; remove(): Promise<void> };
 

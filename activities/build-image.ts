@@ -123,7 +123,7 @@ function splitTag(ref: string): { repo: string; tag: string } {
  * The step a failed build was in, from the daemon's own error (an `errorDetail`, which build output cannot forge:
  * a build's prints arrive JSON-encoded in `stream`): our Dockerfile runs one script per step.
  */
-export function failedStepOf(daemonError: string, language: string, fallback: string, template: boolean): string {
+function failedStepOf(daemonError: string, language: string, fallback: string, template: boolean): string {
   // A template's commands are the tenant's text, which could name our scripts: its step is the template build.
   if (template) return fallback;
   if (daemonError.includes('/install-system-packages.sh')) return 'installing system packages';
@@ -138,7 +138,7 @@ export function failedStepOf(daemonError: string, language: string, fallback: st
  * The daemon's words for a failed step, without the step's command: in a template build that command is the
  * tenant's text, which must not become the reason a user reads first.
  */
-export function whatFailed(daemonError: string): string {
+function whatFailed(daemonError: string): string {
   // Anchored at the end: the daemon's words close the message, after the (tenant's) command it quotes.
   const code = /returned a non-zero code: (\d+)$/.exec(daemonError.trim())?.[1];
   return code ? `the step exited with code ${code}` : safeLine(daemonError, 300);

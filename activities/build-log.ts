@@ -6,7 +6,7 @@ import { safeText } from '../safe-text.js';
 const FLUSH_EVERY_MS = 500;
 const TAIL_LINES = 25;
 /** Stored chunks stay small, so a reader holds only a few of them at a time. */
-export const LOG_CHUNK_MAX_CHARS = 64 * 1024;
+const LOG_CHUNK_MAX_CHARS = 64 * 1024;
 
 /**
  * Collects a build's output and writes it to Postgres in chunks (never into workflow history), made safe first

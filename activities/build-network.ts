@@ -54,7 +54,7 @@ export function hostAddressOf(network: NetworkInspect, interfaces: Interfaces = 
   return ipaddr.fromByteArray(first).toString();
 }
 
-export function describeNetwork(network: NetworkInspect, interfaces?: Interfaces): BuildNetwork {
+function describeNetwork(network: NetworkInspect, interfaces?: Interfaces): BuildNetwork {
   return {
     name: network.Name,
     id: network.Id,

@@ -7,7 +7,7 @@ import { ROOT } from './env.js';
  * fail, a worker it kills) fill thousands of lines, so everything goes to a file per test process, and only errors
  * reach the terminal.
  */
-export const TEST_LOG_DIR = join(ROOT, '.stack', 'test', 'logs');
+const TEST_LOG_DIR = join(ROOT, '.stack', 'test', 'logs');
 
 export function testLogFile(name: string) {
   mkdirSync(TEST_LOG_DIR, { recursive: true });

@@ -23,6 +23,14 @@ import { eventually, settledBaseImage, settledImage } from '../helpers/wait.js';
 const ESC = String.fromCharCode(27);
 const NUL = String.fromCharCode(0);
 
+/** A base image `name` built from `template` (and `setup` lines), then the image `name` on it, settled. */
+async function imageOnTemplate(service: TestService, name: string, template: string, setup: string[] = []) {
+  const dockerUrl = pushTemplatedBase(template, setup);
+  await service.call('POST', '/v1/baseimage', { name, dockerUrl, language: 'python3' });
+  await service.call('POST', '/v1/image', { name, baseImageName: name });
+  return settledImage(service, name);
+}
+
 /** Every text in a workflow's history, payloads decoded: what Temporal holds of the run. */
 async function historyText(service: TestService, workflowId: string): Promise<string> {
   const history = await service.temporal.workflow.getHandle(workflowId).fetchHistory();
@@ -107,13 +115,7 @@ describe('hostile tenants', () => {
   it("a template the daemon would fetch for, and a base image naming another org's image, are refused", async () => {
     // Refused before any build starts, whatever the URL (a loopback one here): the daemon never fetches it.
     const fetching = 'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nADD http://127.0.0.1:1/latest/meta-data/ /stolen\n';
-    await service.call('POST', '/v1/baseimage', {
-      name: 'fetching',
-      dockerUrl: pushTemplatedBase(fetching),
-      language: 'python3',
-    });
-    await service.call('POST', '/v1/image', { name: 'fetching', baseImageName: 'fetching' });
-    const image = await settledImage(service, 'fetching');
+    const image = await imageOnTemplate(service, 'fetching', fetching);
     expect(image.status).toBe('ERROR');
     expect(image.reason[0]).toContain(
       "the base image's template /image-template is refused: Dockerfile line 3: ADD is refused in a template",
@@ -208,13 +210,7 @@ RUN printf 'nul:\000:end\n\033[2J\033]0;title\007escaped\n==> dispatch: forged-s
 FROM ${'$'}{BASE_IMAGE}
 RUN echo the-first-line ${randomUUID()}; head -c 67108864 /dev/zero | tr '\000' a | fold -w 1023; echo; echo the-very-last-line
 `;
-    await service.call('POST', '/v1/baseimage', {
-      name: 'loud',
-      dockerUrl: pushTemplatedBase(template),
-      language: 'python3',
-    });
-    await service.call('POST', '/v1/image', { name: 'loud', baseImageName: 'loud' });
-    const image = await settledImage(service, 'loud');
+    const image = await imageOnTemplate(service, 'loud', template);
     expect(image.status).toBe('READY');
     const [build] = (await service.call('GET', '/v1/image/loud/builds')).body;
     const cap = loadConfig().BUILD_LOG_MAX_BYTES;
@@ -228,10 +224,7 @@ RUN echo the-first-line ${randomUUID()}; head -c 67108864 /dev/zero | tr '\000' 
   it('a catalog of more than 20,000 packages is recorded whole', async () => {
     // Fake dpkg entries: the catalog lists what dpkg says is installed, and dpkg reads this file.
     const entries = String.raw`RUN seq 1 20000 | awk '{ printf "Package: fake-pkg-%s\nStatus: install ok installed\nVersion: 1.0\nArchitecture: all\nMaintainer: t\nDescription: t\n\n", $1 }' >> /var/lib/dpkg/status`;
-    const dockerUrl = pushTemplatedBase('ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n', [entries]);
-    await service.call('POST', '/v1/baseimage', { name: 'crowded', dockerUrl, language: 'python3' });
-    await service.call('POST', '/v1/image', { name: 'crowded', baseImageName: 'crowded' });
-    const image = await settledImage(service, 'crowded');
+    const image = await imageOnTemplate(service, 'crowded', 'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n', [entries]);
     expect(image.reason).toEqual([]);
     expect(image.status).toBe('READY');
     const packages = (await service.call('GET', '/v1/image/crowded/catalog')).body.packages;
@@ -343,10 +336,7 @@ describe('a build is held to its limits', () => {
       '        time.sleep(60); os._exit(0)',
       'print("forked 500 processes")',
     ].join('\n');
-    const dockerUrl = pushTemplatedBase(pythonStep(forks));
-    await service.call('POST', '/v1/baseimage', { name: 'forks', dockerUrl, language: 'python3' });
-    await service.call('POST', '/v1/image', { name: 'forks', baseImageName: 'forks' });
-    const image = await settledImage(service, 'forks');
+    const image = await imageOnTemplate(service, 'forks', pythonStep(forks));
     expect(image.status).toBe('ERROR');
     expect(image.reason[0]).toBe(
       "build failed while running the base image's template build: the step exited with code 7",
@@ -360,10 +350,8 @@ describe('a build is held to its limits', () => {
   });
 
   it('a step using more memory than the limit is killed, and the build ERRORs', async () => {
-    const dockerUrl = pushTemplatedBase(pythonStep('b = bytearray(512 * 1024 * 1024); print(len(b))'));
-    await service.call('POST', '/v1/baseimage', { name: 'greedy', dockerUrl, language: 'python3' });
-    await service.call('POST', '/v1/image', { name: 'greedy', baseImageName: 'greedy' });
-    const image = await settledImage(service, 'greedy');
+    const memoryHog = pythonStep('b = bytearray(512 * 1024 * 1024); print(len(b))');
+    const image = await imageOnTemplate(service, 'greedy', memoryHog);
     expect(image.status).toBe('ERROR');
     expect(image.reason[0]).toBe(
       "build failed while running the base image's template build: the step exited with code 137",
