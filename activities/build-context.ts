@@ -4,7 +4,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SupportedLanguage } from '../config.js';
-import { isSafePackage } from '../db/package-rules.js';
+import { isSafePackage } from '../package-rules.js';
 import type { SystemPackage } from '../db/schema.js';
 import { safeLine } from '../safe-text.js';
 import { templateViolation } from './template-policy.js';

@@ -8,7 +8,7 @@ import {
   replaceBaseImageSpec,
 } from '../db/base-images.js';
 import { imagesUsingBase } from '../db/images.js';
-import { startBaseImageCleanup, startBaseImageVerification } from '../workflows/client.js';
+import { startBaseImageCleanup, startBaseImageVerification } from '../client/workflow-starts.js';
 import { recordCleanup } from '../db/cleanups.js';
 import { startCleanup } from './cleanups.js';
 import { BASE_IMAGE, baseImageBodySchema, toBaseImageResource } from './base-image-model.js';

@@ -4,7 +4,7 @@ import {
   startBaseImageVerification,
   startImageBuild,
   startImageCleanup,
-} from '../workflows/client.js';
+} from '../client/workflow-starts.js';
 import { applyBundle, type BundleEffects } from './bundle-apply.js';
 import { startCleanup } from './cleanups.js';
 import { BUNDLE_OPERATIONS, parseBundle, type BundleOperation } from './bundle-parse.js';

@@ -5,7 +5,7 @@ import type { DbHandle } from '../db/client.js';
 import type { Role } from '../db/schema.js';
 import { findPrincipal } from '../db/tokens.js';
 import type { Logger } from '../logger.js';
-import type { WorkflowStarter } from '../workflows/client.js';
+import type { WorkflowStarter } from '../client/workflow-starts.js';
 import { ApiError } from './errors.js';
 import { rolesAllowed } from './permissions.js';
 

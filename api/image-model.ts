@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PACKAGE_NAME, PACKAGE_NAME_RULE, PACKAGE_VERSION, PACKAGE_VERSION_RULE } from '../db/package-rules.js';
+import { PACKAGE_NAME, PACKAGE_NAME_RULE, PACKAGE_VERSION, PACKAGE_VERSION_RULE } from '../package-rules.js';
 import type { BuildRow, ImageRow } from '../db/schema.js';
 import { nameSchema, serverSetFields, tagsSchema, unixSeconds } from './resource-schema.js';
 

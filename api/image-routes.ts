@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { buildDockerUrls } from '../db/builds.js';
 import { deleteImage, findImage, insertImage, listImages, replaceImageSpec } from '../db/images.js';
-import { startImageBuild, startImageCleanup } from '../workflows/client.js';
+import { startImageBuild, startImageCleanup } from '../client/workflow-starts.js';
 import { recordCleanup } from '../db/cleanups.js';
 import { startCleanup } from './cleanups.js';
 import { limitBody, readBody } from './body.js';

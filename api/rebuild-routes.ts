@@ -5,7 +5,7 @@ import { findBaseImage } from '../db/base-images.js';
 import { deleteRebuild, findRebuild, listRebuilds, openRebuild } from '../db/rebuilds.js';
 import type { RebuildSelector } from '../db/schema.js';
 import type { Queryable } from '../db/client.js';
-import { planRebuild, startRebuild } from '../workflows/rebuild-client.js';
+import { planRebuild, startRebuild } from '../client/rebuilds.js';
 import { limitBody, readBody } from './body.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { isUuid } from './resource-schema.js';

@@ -9,8 +9,8 @@ import {
   startImageBuild,
   startLateCleanup,
   type WorkflowStarter,
-} from '../workflows/client.js';
-import { rebuildWorkflowEnded } from '../workflows/rebuild-client.js';
+} from '../client/workflow-starts.js';
+import { rebuildWorkflowEnded } from '../client/rebuilds.js';
 
 /**
  * A process can die between committing a resource and starting its workflow. This sweep finds resources still

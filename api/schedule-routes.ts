@@ -1,7 +1,7 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, ServiceError } from '@temporalio/client';
 import { Hono, type Context } from 'hono';
 import { deleteSchedule, findSchedule, insertSchedule, listSchedules } from '../db/rebuilds.js';
-import { createRebuildSchedule, describeSchedule, scheduleHandle } from '../workflows/rebuild-client.js';
+import { createRebuildSchedule, describeSchedule, scheduleHandle } from '../client/rebuilds.js';
 import { limitBody, readBody } from './body.js';
 import type { Logger } from '../logger.js';
 import type { AppDeps, AppEnv } from './context.js';

@@ -3,7 +3,7 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { workflowsPath } from '../activities/worker.js';
+import { workflowsPath } from '../worker/worker.js';
 
 const out = process.argv[2];
 if (!out) throw new Error('usage: bundle-workflows.ts <output file>');

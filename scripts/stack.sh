@@ -96,7 +96,7 @@ start_services() {
   fi
   if ! alive worker; then
     log "starting a worker"
-    spawn worker node --import tsx "$ROOT/activities/worker-main.ts"
+    spawn worker node --import tsx "$ROOT/worker/main.ts"
   fi
   wait_for "api" 60 curl -fsS http://127.0.0.1:${API_PORT:-8080}/healthz
 }

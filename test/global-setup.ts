@@ -2,7 +2,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { workflowsPath } from '../activities/worker.js';
+import { workflowsPath } from '../worker/worker.js';
 import { loadConfig } from '../config.js';
 import { applyMigrations, connectDb } from '../db/client.js';
 import { REGISTRY, ROOT } from './helpers/env.js';

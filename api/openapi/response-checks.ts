@@ -1,7 +1,7 @@
 import type { ExtractSchema } from 'hono/types';
 import type { z } from 'zod';
 import type { readCatalog } from '../../db/builds.js';
-import type { describeSchedule } from '../../workflows/rebuild-client.js';
+import type { describeSchedule } from '../../client/rebuilds.js';
 import type { toBaseImageResource } from '../base-image-model.js';
 import type { BundleResult } from '../bundle-apply.js';
 import type { toBuildResource, toImageResource } from '../image-model.js';

@@ -7,7 +7,7 @@ import type {
   RebuildRow,
   RebuildScheduleRow,
 } from '../../db/schema.js';
-import type { describeSchedule } from '../../workflows/rebuild-client.js';
+import type { describeSchedule } from '../../client/rebuilds.js';
 
 // Stored rows as the mappers receive them, to check the response schemas against what the mappers really produce.
 

@@ -1,5 +1,5 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { isExpectedNoise } from '../../activities/runtime-logger.js';
+import { isExpectedNoise } from '../../worker/runtime-logger.js';
 import { testLogFile } from './test-logs.js';
 
 // Imported by every test that starts a Temporal worker (or replays histories), before the first one starts: worker

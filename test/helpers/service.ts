@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createApp } from '../../api/app.js';
 import { loadConfig } from '../../config.js';
 import type { BuildLimits } from '../../activities/build-limits.js';
-import { createWorker, workerOptionsFrom } from '../../activities/worker.js';
+import { createWorker, workerOptionsFrom } from '../../worker/worker.js';
 import { connectDb } from '../../db/client.js';
 import type { Role } from '../../db/schema.js';
 import { createToken } from '../../db/tokens.js';

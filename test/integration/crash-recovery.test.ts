@@ -32,7 +32,7 @@ describe('crash recovery', () => {
     temporalAddress = '127.0.0.1:7233',
     allowedHosts = '',
   ): Promise<ChildProcess> {
-    const child = fork(`${ROOT}activities/worker-main.ts`, [], {
+    const child = fork(`${ROOT}worker/main.ts`, [], {
       execArgv: ['--import', 'tsx'],
       env: {
         ...process.env,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PACKAGE_NAME, PACKAGE_VERSION } from '../../db/package-rules.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../../package-rules.js';
 import {
   fetchDocument,
   LANGUAGES,
@@ -36,7 +36,7 @@ describe('GET /openapi.json', () => {
     expect(put.required).not.toContain('name');
   });
 
-  it('takes the image body from the route schema, with the package rules of db/package-rules.ts', async () => {
+  it('takes the image body from the route schema, with the package rules of package-rules.ts', async () => {
     const doc = await fetchDocument();
     const schema = requestSchema(doc, '/v1/image', 'post');
     expect(schema.required).toEqual(expect.arrayContaining(['name', 'baseImageName']));

@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js';
 import { batchQueueFor, verifyQueueFor } from '../workflows/jobs.js';
 
 import { prepareBuildSandbox, type BuildSandbox } from './build-sandbox.js';
-import { createActivities } from './index.js';
+import { createActivities } from '../activities/index.js';
 
 /** Pulls of base images and rebuild planning, per worker, on a queue of their own (verifyQueueFor). */
 const VERIFY_SLOTS = 4;

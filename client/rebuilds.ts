@@ -6,10 +6,10 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/client';
 import type { RebuildScheduleRow } from '../db/schema.js';
-import type { WorkflowStarter } from './client.js';
-import type { RebuildJob, RebuildOutcome } from './jobs.js';
-import type { rebuildWorkflow } from './rebuild.js';
-import { searchAttributesFor } from './search-attributes.js';
+import type { WorkflowStarter } from './workflow-starts.js';
+import type { RebuildJob, RebuildOutcome } from '../workflows/jobs.js';
+import type { rebuildWorkflow } from '../workflows/rebuild.js';
+import { searchAttributesFor } from '../workflows/search-attributes.js';
 
 export type RebuildRequest = Pick<RebuildJob, 'org' | 'selector' | 'dryRun' | 'force' | 'trigger'> & {
   rebuildId: string;

@@ -1,9 +1,11 @@
-// Client side of the workflows: how the API (and its reconciler) start them. Not imported by workflows/index.ts,
-// so none of this reaches the workflow bundle.
+// Client side of the workflows: how the API (and its reconciler) start them. This room is never imported by
+// workflows/, so none of it reaches the workflow bundle; the workflow functions are imported as types only, so
+// every start is type-checked against the workflow it starts.
 import { WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
 import type { BaseImageRow, ImageRow, PendingCleanup } from '../db/schema.js';
-import { workflowIdFor, type BuildPolicy, type BuildTrigger, type PullPolicy, type ResourceKind } from './jobs.js';
-import { searchAttributesFor } from './search-attributes.js';
+import type * as workflows from '../workflows/index.js';
+import { workflowIdFor, type BuildPolicy, type BuildTrigger, type PullPolicy, type ResourceKind } from '../workflows/jobs.js';
+import { searchAttributesFor } from '../workflows/search-attributes.js';
 
 export type WorkflowStarter = {
   client: Client;
@@ -15,19 +17,21 @@ export type WorkflowStarter = {
 };
 
 type Resource = { kind: ResourceKind; org: string; name: string; status: string };
+type Workflows = typeof workflows;
+type ResourceWorkflow = Exclude<keyof Workflows, 'rebuildWorkflow'>;
 
 /**
  * Starts the one workflow of a resource. `supersede` terminates a run in progress (a newer spec, or a delete);
  * otherwise a run in progress is kept (the reconciler only restarts lost work).
  */
-async function startForResource(
+async function startForResource<W extends ResourceWorkflow>(
   starter: WorkflowStarter,
   resource: Resource,
-  workflowType: string,
-  args: unknown[],
+  workflowType: W,
+  args: Parameters<Workflows[W]>,
   { supersede, summary }: { supersede: boolean; summary: string },
 ): Promise<void> {
-  await starter.client.workflow.start(workflowType, {
+  await starter.client.workflow.start<Workflows[W]>(workflowType, {
     taskQueue: starter.taskQueue,
     workflowId: workflowIdFor(resource.kind, resource.org, resource.name),
     args,
@@ -115,16 +119,22 @@ export async function startImageCleanup(starter: WorkflowStarter, row: ImageRow,
  * whose build must not be stopped.
  */
 export async function startLateCleanup(starter: WorkflowStarter, cleanup: PendingCleanup) {
-  const [workflowType, args] =
-    cleanup.kind === 'Image'
-      ? ['imageCleanupWorkflow', [{ dockerUrls: cleanup.dockerUrls }]]
-      : ['baseImageCleanupWorkflow', [{ dockerUrl: cleanup.dockerUrls[0] }]];
-  await starter.client.workflow.start(workflowType, {
+  const options = {
     taskQueue: starter.taskQueue,
     workflowId: `cleanup/${cleanup.kind === 'Image' ? 'image' : 'baseimage'}/${cleanup.resourceId}`,
-    args,
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     typedSearchAttributes: searchAttributesFor(cleanup.kind, cleanup.org, cleanup.name, 'DELETED'),
     staticSummary: `remove the local copies of deleted ${cleanup.kind === 'Image' ? 'image' : 'base image'} ${cleanup.name} (late)`,
-  });
+  };
+  if (cleanup.kind === 'Image') {
+    await starter.client.workflow.start<Workflows['imageCleanupWorkflow']>('imageCleanupWorkflow', {
+      ...options,
+      args: [{ dockerUrls: cleanup.dockerUrls }],
+    });
+  } else {
+    await starter.client.workflow.start<Workflows['baseImageCleanupWorkflow']>('baseImageCleanupWorkflow', {
+      ...options,
+      args: [{ dockerUrl: cleanup.dockerUrls[0] ?? '' }],
+    });
+  }
 }

@@ -2,11 +2,11 @@ import type Docker from 'dockerode';
 import { lookup } from 'node:dns/promises';
 import { readFile } from 'node:fs/promises';
 import type { Logger } from '../logger.js';
-import type { BuildSettings } from './build-image.js';
-import { buildCgroupsSupported, sweepBuildCgroups } from './build-cgroup.js';
-import { installBuildFirewall, nameserversOf, type AllowedHost } from './build-firewall.js';
-import type { BuildLimits } from './build-limits.js';
-import { ensureBuildNetwork } from './build-network.js';
+import type { BuildSettings } from '../activities/build-image.js';
+import { buildCgroupsSupported, sweepBuildCgroups } from '../activities/build-cgroup.js';
+import { installBuildFirewall, nameserversOf, type AllowedHost } from '../activities/build-firewall.js';
+import type { BuildLimits } from '../activities/build-limits.js';
+import { ensureBuildNetwork } from '../activities/build-network.js';
 
 // What a worker sets up on its Docker host before it takes any build: the build network, its firewall, and the
 // cgroups that carry the builds' pids limit (README "Security model").
