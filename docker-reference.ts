@@ -3,22 +3,26 @@
 // first component is a registry only when it looks like a host (has a dot or a port, or is localhost); otherwise
 // it is part of the (lowercase) repository path.
 const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const DOMAIN = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?$`);
+const PORT = '(?::[0-9]+)';
+// A first component that is a registry: it has a dot or a port, is localhost, or is a bracketed IPv6 address.
+const REGISTRY = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})+${PORT}?|${DOMAIN_COMPONENT}${PORT}|localhost|\\[[0-9a-fA-F:]+\\]${PORT}?)`;
 const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const TAG = '[\\w][\\w.-]{0,127}';
+// A first path component followed by more: without a dot, or it would be a registry.
+const FIRST_PATH_COMPONENT = '[a-z0-9]+(?:(?:_|__|-+)[a-z0-9]+)*';
+// ASCII classes rather than \w, so the pattern means the same in every regex engine reading /openapi.json.
+const TAG = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}';
 const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
-const REMAINDER = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::${TAG})?(?:@${DIGEST})?$`);
-// distribution caps the repository name at 255; with a tag and a digest a reference stays well under 512.
-const MAX_LENGTH = 512;
+const SUFFIX = `(?::${TAG})?(?:@${DIGEST})?`;
 
-const looksLikeHost = (part: string) => part.includes('.') || part.includes(':') || part === 'localhost';
+/** The whole rule as one pattern (no lookaround), so /openapi.json states exactly what the API accepts. */
+export const DOCKER_REFERENCE = new RegExp(
+  `^(?:${PATH_COMPONENT}|${FIRST_PATH_COMPONENT}(?:/${PATH_COMPONENT})+|${REGISTRY}(?:/${PATH_COMPONENT})+)${SUFFIX}$`,
+);
+// distribution caps the repository name at 255; with a tag and a digest a reference stays well under 512.
+export const DOCKER_REFERENCE_MAX_LENGTH = 512;
 
 export function isDockerReference(value: string): boolean {
-  if (value.length > MAX_LENGTH) return false;
-  const slash = value.indexOf('/');
-  const first = slash > 0 ? value.slice(0, slash) : '';
-  if (first && looksLikeHost(first)) return DOMAIN.test(first) && REMAINDER.test(value.slice(slash + 1));
-  return REMAINDER.test(value);
+  return value.length <= DOCKER_REFERENCE_MAX_LENGTH && DOCKER_REFERENCE.test(value);
 }
 
 /** `host:5000/a/b:tag` -> `host:5000/a/b` (a colon before the last slash is a port, not a tag). */

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import {
   deleteBaseImage,
   findBaseImage,
@@ -11,50 +11,133 @@ import { imagesUsingBase } from '../db/images.js';
 import { startBaseImageCleanup, startBaseImageVerification } from '../client/workflow-starts.js';
 import { recordCleanup } from '../db/cleanups.js';
 import { startCleanup } from './cleanups.js';
-import { BASE_IMAGE, baseImageBodySchema, toBaseImageResource } from './base-image-model.js';
-import { limitBody, readBody } from './body.js';
+import {
+  BASE_IMAGE,
+  baseImageBodySchema,
+  baseImageSchema,
+  baseImageUpdateSchema,
+  toBaseImageResource,
+} from './base-image-model.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { alreadyExists, ApiError, notFound } from './errors.js';
-import { labelFor, nameFromPath, parseBody, readListFilter, unavailable } from './route-helpers.js';
+import { errors, jsonAnswer, jsonOrYamlBody, v1Route } from './openapi-route.js';
+import { ADMINS, READERS } from './permissions.js';
+import { listQuery, nameParams, parseTagFilters } from './resource-schema.js';
+import { unavailable } from './route-helpers.js';
+import { TAGS } from './tags.js';
+
+const common = { resource: BASE_IMAGE, tags: [TAGS.baseImages] };
+const params = nameParams(BASE_IMAGE);
+
+function routes(languages: readonly string[]) {
+  return {
+    list: v1Route({
+      ...common,
+      method: 'get',
+      path: '/',
+      operationId: 'listBaseImages',
+      summary: 'List the base images of the org',
+      roles: READERS,
+      request: { query: listQuery(BASE_IMAGE, languages) },
+      responses: {
+        200: jsonAnswer(z.array(baseImageSchema), 'The base images ([] when there are none).'),
+        ...errors({ 400: 'A tag or status filter is malformed.' }),
+      },
+    }),
+    create: v1Route({
+      ...common,
+      method: 'post',
+      path: '/',
+      operationId: 'createBaseImage',
+      summary: 'Create a base image',
+      description: 'The base image is stored in status INITIALIZED and then verified (pulled) in the background.',
+      roles: ADMINS,
+      request: { body: jsonOrYamlBody(baseImageBodySchema(languages), 'The new base image.') },
+      responses: {
+        201: jsonAnswer(baseImageSchema, 'The stored base image.'),
+        ...errors({ 400: true, 409: 'A base image of this name already exists.', 413: true, 503: true }),
+      },
+    }),
+    get: v1Route({
+      ...common,
+      method: 'get',
+      path: '/{name}',
+      operationId: 'getBaseImage',
+      summary: 'Get one base image',
+      roles: READERS,
+      request: { params },
+      responses: {
+        200: jsonAnswer(baseImageSchema, 'The base image.'),
+        ...errors({ 400: 'The name is malformed.', 404: 'base image NAME not found.' }),
+      },
+    }),
+    replace: v1Route({
+      ...common,
+      method: 'put',
+      path: '/{name}',
+      operationId: 'replaceBaseImage',
+      summary: 'Replace the spec of a base image',
+      description: 'The base image is verified again; the answer has status UPDATING.',
+      roles: ADMINS,
+      request: { params, body: jsonOrYamlBody(baseImageUpdateSchema(languages), 'The new spec.') },
+      responses: {
+        200: jsonAnswer(baseImageSchema, 'The stored base image.'),
+        ...errors({ 400: true, 404: 'base image NAME not found.', 413: true, 503: true }),
+      },
+    }),
+    remove: v1Route({
+      ...common,
+      method: 'delete',
+      path: '/{name}',
+      operationId: 'deleteBaseImage',
+      summary: 'Delete a base image',
+      roles: ADMINS,
+      request: { params },
+      responses: {
+        200: jsonAnswer(baseImageSchema, 'The deleted base image, with status DELETED.'),
+        ...errors({
+          400: 'The name is malformed.',
+          404: 'base image NAME not found.',
+          409: 'Images still use the base image; the message names them.',
+        }),
+      },
+    }),
+  };
+}
 
 export function baseImageRoutes({ config, database, starter, logger }: AppDeps) {
   const { db } = database;
-  const bodySchema = baseImageBodySchema(config.languages);
+  const route = routes(config.languages);
 
-  function readSpec(body: unknown, label: string) {
-    const { name, dockerUrl, language, tags } = parseBody(bodySchema, body, label);
-    return { name, dockerUrl, language, tags };
-  }
-
-  return new Hono<AppEnv>()
-    .post('/', limitBody, async (c) => {
-      const body = await readBody(c, BASE_IMAGE);
-      const spec = readSpec(body, labelFor(BASE_IMAGE, body));
-      const row = await insertBaseImage(db, c.get('org'), spec);
-      if (!row) throw alreadyExists(BASE_IMAGE, spec.name);
+  return new OpenAPIHono<AppEnv>()
+    .openapi(route.create, async (c) => {
+      const { name, dockerUrl, language, tags } = c.req.valid('json');
+      const row = await insertBaseImage(db, c.get('org'), { name, dockerUrl, language, tags });
+      if (!row) throw alreadyExists(BASE_IMAGE, name);
       try {
         await startBaseImageVerification(starter, row, { supersede: true });
       } catch (err) {
         await deleteBaseImage(db, row.org, row.name); // nothing accepted, nothing kept
-        throw unavailable(logger, `${BASE_IMAGE} ${spec.name}`, err);
+        throw unavailable(logger, `${BASE_IMAGE} ${name}`, err);
       }
       return c.json(toBaseImageResource(row), 201);
     })
-    .get('/', async (c) => {
-      const rows = await listBaseImages(db, c.get('org'), readListFilter(c, BASE_IMAGE));
-      return c.json(rows.map(toBaseImageResource));
+    .openapi(route.list, async (c) => {
+      const { tag, status, language } = c.req.valid('query');
+      const rows = await listBaseImages(db, c.get('org'), { tags: parseTagFilters(tag), status, language });
+      return c.json(rows.map(toBaseImageResource), 200);
     })
-    .get('/:name', async (c) => {
-      const name = nameFromPath(c, BASE_IMAGE);
+    .openapi(route.get, async (c) => {
+      const { name } = c.req.valid('param');
       const row = await findBaseImage(db, c.get('org'), name);
       if (!row) throw notFound(BASE_IMAGE, name);
-      return c.json(toBaseImageResource(row));
+      return c.json(toBaseImageResource(row), 200);
     })
-    .put('/:name', limitBody, async (c) => {
-      const name = nameFromPath(c, BASE_IMAGE);
-      const body = await readBody(c, `${BASE_IMAGE} ${name}`);
+    .openapi(route.replace, async (c) => {
+      const { name } = c.req.valid('param');
       // The path names the resource; a different name in the body is overridden, as the contract says.
-      const spec = readSpec({ ...(body as object), name }, `${BASE_IMAGE} ${name}`);
+      const { dockerUrl, language, tags } = c.req.valid('json');
+      const spec = { name, dockerUrl, language, tags };
       // One transaction: if the workflow cannot start, the spec is not changed. The workflow's first write waits
       // on this row's lock and then sees the committed generation.
       const row = await db.transaction(async (tx) => {
@@ -65,10 +148,10 @@ export function baseImageRoutes({ config, database, starter, logger }: AppDeps) 
         });
         return updated;
       });
-      return c.json(toBaseImageResource(row));
+      return c.json(toBaseImageResource(row), 200);
     })
-    .delete('/:name', async (c) => {
-      const name = nameFromPath(c, BASE_IMAGE);
+    .openapi(route.remove, async (c) => {
+      const { name } = c.req.valid('param');
       // The row lock makes a concurrent create of an image on this base image wait, then fail cleanly.
       const row = await db.transaction(async (tx) => {
         if (!(await lockBaseImage(tx, c.get('org'), name, 'update'))) throw notFound(BASE_IMAGE, name);
@@ -92,6 +175,6 @@ export function baseImageRoutes({ config, database, starter, logger }: AppDeps) 
       });
       // The record is gone either way; a cleanup that cannot start now is started by the reconciler later.
       await startCleanup(db, row.cleanup, () => startBaseImageCleanup(starter, row), logger);
-      return c.json({ ...toBaseImageResource(row), status: 'DELETED' as const });
+      return c.json({ ...toBaseImageResource(row), status: 'DELETED' as const }, 200);
     });
 }

@@ -10,11 +10,10 @@ import { buildDockerUrls } from '../db/builds.js';
 import type { Queryable } from '../db/client.js';
 import { deleteImage, findImage, imagesUsingBase, insertImage, replaceImageSpec } from '../db/images.js';
 import type { BaseImageRow, ImageRow } from '../db/schema.js';
-import type { BundleDocument, BundleOperation } from './bundle-parse.js';
+import type { BundleOperation, BundleResult } from './bundle-model.js';
+import type { BundleDocument } from './bundle-parse.js';
 import { ApiError } from './errors.js';
 import { specOnBase } from './image-spec.js';
-
-export type BundleResult = { index: number; kind: string; name: string; result: string; status: string };
 
 /** What the transaction did, for starting the workflows once it has committed. */
 export type BundleEffects = {
@@ -40,7 +39,7 @@ export async function applyBundle(
   documents: BundleDocument[],
 ): Promise<BundleEffects> {
   const effects: BundleEffects = { results: [], verify: [], build: [], cleanBase: [], cleanImage: [] };
-  const record = (doc: BundleDocument, result: string, status: string) =>
+  const record = (doc: BundleDocument, result: BundleResult['result'], status: BundleResult['status']) =>
     effects.results.push({ index: doc.index, kind: doc.kind, name: doc.name, result, status });
   // Rows are written in name order, so two bundles touching the same resources lock them in the same order.
   const byName = (a: BundleDocument, b: BundleDocument) => a.name.localeCompare(b.name);

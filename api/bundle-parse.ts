@@ -1,15 +1,11 @@
 import { parseAllDocuments } from 'yaml';
+import type { BundleOperation } from './bundle-model.js';
 import { z } from 'zod';
-import { baseImageBodySchema } from './base-image-model.js';
+import { baseImageBodySchema, type BaseImageBody } from './base-image-model.js';
 import { ApiError, validationMessage } from './errors.js';
 import { imageBodySchema, type ImageBody } from './image-model.js';
 import { nameSchema } from './resource-schema.js';
-import { parseBody } from './route-helpers.js';
 
-export const BUNDLE_OPERATIONS = ['create', 'apply', 'delete'] as const;
-export type BundleOperation = (typeof BUNDLE_OPERATIONS)[number];
-
-type BaseImageBody = z.infer<ReturnType<typeof baseImageBodySchema>>;
 type Located = { index: number; label: string; name: string };
 export type BundleDocument =
   (Located & { kind: 'BaseImage'; body?: BaseImageBody }) | (Located & { kind: 'Image'; body?: ImageBody });
@@ -20,10 +16,31 @@ const header = z.looseObject({
   name: nameSchema,
 });
 
+/** The documents of a bundle as plain values: a YAML stream, or one YAML (or JSON) document holding a list. */
+function documentValues(text: string, maxDocuments: number): unknown[] {
+  const tooMany = (count: number) =>
+    new ApiError(
+      400,
+      `bundle: ${count} documents, more than a bundle may hold (${maxDocuments}, BUNDLE_MAX_DOCUMENTS)`,
+    );
+  const parsed = parseAllDocuments(text);
+  // Counted before anything is converted or validated: a bundle of thousands of documents costs nothing to refuse.
+  if (parsed.length > maxDocuments) throw tooMany(parsed.length);
+  const values = parsed.map((doc, index) => {
+    if (doc.errors.length) throw new ApiError(400, `bundle document ${index}: invalid YAML: ${doc.errors[0]?.message}`);
+    // A cap on alias expansion keeps a "billion laughs" document from exhausting memory.
+    return doc.toJS({ maxAliasCount: 100 }) as unknown;
+  });
+  const [only] = values;
+  if (values.length !== 1 || !Array.isArray(only)) return values;
+  if (only.length > maxDocuments) throw tooMany(only.length);
+  return only as unknown[];
+}
+
 /**
- * Parses a multi-document YAML bundle with a real YAML parser and validates every document with the API's own
- * schemas. Any problem refuses the whole bundle, naming the document by index, kind and name. `delete` only needs
- * each document's kind and name.
+ * Parses a YAML bundle with a real YAML parser and validates every document with the API's own schemas. Any
+ * problem refuses the whole bundle, naming the document by index, kind and name. `delete` only needs each
+ * document's kind and name.
  */
 export function parseBundle(
   text: string,
@@ -32,19 +49,7 @@ export function parseBundle(
 ): BundleDocument[] {
   const documents: BundleDocument[] = [];
   const seen = new Set<string>();
-  const parsed = parseAllDocuments(text);
-  // Counted before anything is converted or validated: a bundle of thousands of documents costs nothing to refuse.
-  const count = parsed.length;
-  if (count > maxDocuments) {
-    throw new ApiError(
-      400,
-      `bundle: ${count} documents, more than a bundle may hold (${maxDocuments}, BUNDLE_MAX_DOCUMENTS)`,
-    );
-  }
-  parsed.forEach((doc, index) => {
-    if (doc.errors.length) throw new ApiError(400, `bundle document ${index}: invalid YAML: ${doc.errors[0]?.message}`);
-    // A cap on alias expansion keeps a "billion laughs" document from exhausting memory.
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  documentValues(text, maxDocuments).forEach((value, index) => {
     if (value === null || value === undefined) return; // an empty document, e.g. after a trailing ---
     const head = header.safeParse(value);
     if (!head.success) throw new ApiError(400, validationMessage(`bundle document ${index}`, head.error));
@@ -62,4 +67,11 @@ export function parseBundle(
   });
   if (!documents.length) throw new ApiError(400, 'bundle: no documents');
   return documents;
+}
+
+/** Validates a body against `schema`; a failure is a 400 naming the document and every field at fault. */
+function parseBody<T>(schema: z.ZodType<T>, body: unknown, label: string): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new ApiError(400, validationMessage(label, parsed.error));
+  return parsed.data;
 }

@@ -7,7 +7,6 @@ import { findPrincipal } from '../db/tokens.js';
 import type { Logger } from '../logger.js';
 import type { WorkflowStarter } from '../client/workflow-starts.js';
 import { ApiError } from './errors.js';
-import { rolesAllowed } from './permissions.js';
 
 export type AppDeps = {
   config: Pick<Config, 'languages' | 'SCHEDULE_MIN_INTERVAL_MINUTES' | 'BUNDLE_MAX_DOCUMENTS'>;
@@ -17,14 +16,15 @@ export type AppDeps = {
   logger: Logger;
 };
 
-export type AppEnv = { Variables: { org: string; role: Role } };
+export type AppEnv = { Variables: { org: string; role: Role; resource?: string } };
 
 export const ORG_HEADER = 'X-Dispatch-Org';
 const BEARER = /^Bearer\s+(\S+)$/i;
 
 /**
  * Every /v1 request carries a bearer token; the token names the org and the role. X-Dispatch-Org may repeat the
- * org but never select another one, so no request reads or writes across orgs.
+ * org but never select another one, so no request reads or writes across orgs. Which roles may call a route is
+ * declared by the route (api/openapi-route.ts) and checked by `requireRole`.
  */
 export function authenticate({ database }: AppDeps) {
   return createMiddleware<AppEnv>(async (c, next) => {
@@ -36,15 +36,20 @@ export function authenticate({ database }: AppDeps) {
     if (requested && requested !== principal.org) {
       throw new ApiError(403, `this token belongs to org ${principal.org}; it cannot act on org ${requested}`);
     }
-    const allowed = rolesAllowed(c.req.method, c.req.path);
-    if (!allowed.includes(principal.role)) {
-      throw new ApiError(
-        403,
-        `role ${principal.role} may not ${c.req.method} ${c.req.path} (allowed: ${allowed.join(', ')})`,
-      );
-    }
     c.set('org', principal.org);
     c.set('role', principal.role);
+    await next();
+  });
+}
+
+/** 403 unless the token's role is one of `roles`; also names the resource for the messages of later steps. */
+export function requireRole(roles: readonly Role[], resource: string) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const role = c.get('role');
+    if (!roles.includes(role)) {
+      throw new ApiError(403, `role ${role} may not ${c.req.method} ${c.req.path} (allowed: ${roles.join(', ')})`);
+    }
+    c.set('resource', resource);
     await next();
   });
 }

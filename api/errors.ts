@@ -1,9 +1,11 @@
+import type { Hook } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { ScheduleNotFoundError, ServiceError } from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Logger } from '../logger.js';
+import type { AppEnv } from './context.js';
 
 /** The one error type handlers throw; onError turns it (and everything else) into `{code, message}`. */
 export class ApiError extends Error {
@@ -26,6 +28,30 @@ export function validationMessage(resource: string, error: z.ZodError): string {
   });
   return `${resource}: ${issues.join('; ')}`;
 }
+
+/** "image NAME" when the body names one, for messages about a body that may not be valid yet. */
+export function labelFor(kind: string, body: unknown): string {
+  const name = (body as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? `${kind} ${name}` : kind;
+}
+
+/**
+ * The routes' `defaultHook`: a request that fails its route's schema is a 400 naming the resource (as the route
+ * declared it, with the name or id of the path or body) and every field at fault.
+ */
+export const refuseInvalid: Hook<unknown, AppEnv, string, unknown> = (result, c) => {
+  if (result.success) return;
+  const kind = c.get('resource') ?? 'request';
+  const key = c.req.param('name') ?? c.req.param('id');
+  const label =
+    key !== undefined
+      ? `${kind} ${key}`
+      : result.target === 'query' && c.req.method === 'GET'
+        ? `${kind} list`
+        : // The validator hands the refused input along, though the Hook type only declares it on success.
+          labelFor(kind, (result as { data?: unknown }).data);
+  throw new ApiError(400, validationMessage(label, result.error as z.ZodError));
+};
 
 export function createErrorHandler(logger: Logger) {
   return (err: Error, c: Context) => {

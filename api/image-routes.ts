@@ -1,27 +1,110 @@
-import { Hono } from 'hono';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { buildDockerUrls } from '../db/builds.js';
 import { deleteImage, findImage, insertImage, listImages, replaceImageSpec } from '../db/images.js';
 import { startImageBuild, startImageCleanup } from '../client/workflow-starts.js';
 import { recordCleanup } from '../db/cleanups.js';
 import { startCleanup } from './cleanups.js';
-import { limitBody, readBody } from './body.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { alreadyExists, notFound } from './errors.js';
 import { imageBuildRoutes } from './image-build-routes.js';
-import { IMAGE, imageBodySchema, toImageResource } from './image-model.js';
+import { IMAGE, imageBodySchema, imageSchema, imageUpdateSchema, toImageResource } from './image-model.js';
 import { specOnBase } from './image-spec.js';
-import { labelFor, nameFromPath, parseBody, readListFilter, unavailable } from './route-helpers.js';
+import { errors, jsonAnswer, jsonOrYamlBody, v1Route } from './openapi-route.js';
+import { DEVELOPERS, READERS } from './permissions.js';
+import { listQuery, nameParams, nameSchema, parseTagFilters } from './resource-schema.js';
+import { unavailable } from './route-helpers.js';
+import { TAGS } from './tags.js';
+
+const common = { resource: IMAGE, tags: [TAGS.images] };
+const params = nameParams(IMAGE);
+const invalid = 'The body is invalid, or its base image does not exist in the org.';
+
+function routes(languages: readonly string[]) {
+  return {
+    list: v1Route({
+      ...common,
+      method: 'get',
+      path: '/',
+      operationId: 'listImages',
+      summary: 'List the images of the org',
+      roles: READERS,
+      request: {
+        query: listQuery(IMAGE, languages).extend({
+          baseImageName: nameSchema.optional().openapi({ description: 'Only images built on this base image.' }),
+        }),
+      },
+      responses: {
+        200: jsonAnswer(z.array(imageSchema), 'The images ([] when there are none).'),
+        ...errors({ 400: 'A tag or status filter is malformed.' }),
+      },
+    }),
+    create: v1Route({
+      ...common,
+      method: 'post',
+      path: '/',
+      operationId: 'createImage',
+      summary: 'Create an image',
+      description: 'The image is stored and its first build starts in the background.',
+      roles: DEVELOPERS,
+      request: { body: jsonOrYamlBody(imageBodySchema, 'The new image.') },
+      responses: {
+        201: jsonAnswer(imageSchema, 'The stored image.'),
+        ...errors({ 400: invalid, 409: 'An image of this name already exists.', 413: true, 503: true }),
+      },
+    }),
+    get: v1Route({
+      ...common,
+      method: 'get',
+      path: '/{name}',
+      operationId: 'getImage',
+      summary: 'Get one image',
+      roles: READERS,
+      request: { params },
+      responses: {
+        200: jsonAnswer(imageSchema, 'The image.'),
+        ...errors({ 400: 'The name is malformed.', 404: 'image NAME not found.' }),
+      },
+    }),
+    replace: v1Route({
+      ...common,
+      method: 'put',
+      path: '/{name}',
+      operationId: 'replaceImage',
+      summary: 'Replace the spec of an image',
+      description: 'A new build starts and supersedes a running one; the answer has status UPDATING.',
+      roles: DEVELOPERS,
+      request: { params, body: jsonOrYamlBody(imageUpdateSchema, 'The new spec.') },
+      responses: {
+        200: jsonAnswer(imageSchema, 'The stored image.'),
+        ...errors({ 400: invalid, 404: 'image NAME not found.', 413: true, 503: true }),
+      },
+    }),
+    remove: v1Route({
+      ...common,
+      method: 'delete',
+      path: '/{name}',
+      operationId: 'deleteImage',
+      summary: 'Delete an image',
+      roles: DEVELOPERS,
+      request: { params },
+      responses: {
+        200: jsonAnswer(imageSchema, 'The deleted image, with status DELETED.'),
+        ...errors({ 400: 'The name is malformed.', 404: 'image NAME not found.' }),
+      },
+    }),
+  };
+}
 
 export function imageRoutes(deps: AppDeps) {
-  const { database, starter, logger } = deps;
+  const { database, starter, logger, config } = deps;
   const { db } = database;
+  const route = routes(config.languages);
 
-  return new Hono<AppEnv>()
-    .post('/', limitBody, async (c) => {
+  const app = new OpenAPIHono<AppEnv>()
+    .openapi(route.create, async (c) => {
       const org = c.get('org');
-      const raw = await readBody(c, IMAGE);
-      const label = labelFor(IMAGE, raw);
-      const body = parseBody(imageBodySchema, raw, label);
+      const body = c.req.valid('json');
+      const label = `${IMAGE} ${body.name}`;
       const row = await db.transaction(async (tx) => {
         const inserted = await insertImage(tx, org, await specOnBase(tx, org, body, label));
         if (!inserted) throw alreadyExists(IMAGE, body.name);
@@ -31,26 +114,27 @@ export function imageRoutes(deps: AppDeps) {
         await startImageBuild(starter, row, 'create', { supersede: true });
       } catch (err) {
         await deleteImage(db, org, row.name); // nothing accepted, nothing kept
-        throw unavailable(logger, `${IMAGE} ${row.name}`, err);
+        throw unavailable(logger, label, err);
       }
       return c.json(toImageResource(row), 201);
     })
-    .get('/', async (c) => {
-      const filter = { ...readListFilter(c, IMAGE), baseImageName: c.req.query('baseImageName') || undefined };
-      return c.json((await listImages(db, c.get('org'), filter)).map(toImageResource));
+    .openapi(route.list, async (c) => {
+      const { tag, status, language, baseImageName } = c.req.valid('query');
+      const filter = { tags: parseTagFilters(tag), status, language, baseImageName };
+      return c.json((await listImages(db, c.get('org'), filter)).map(toImageResource), 200);
     })
-    .get('/:name', async (c) => {
-      const name = nameFromPath(c, IMAGE);
+    .openapi(route.get, async (c) => {
+      const { name } = c.req.valid('param');
       const row = await findImage(db, c.get('org'), name);
       if (!row) throw notFound(IMAGE, name);
-      return c.json(toImageResource(row));
+      return c.json(toImageResource(row), 200);
     })
-    .put('/:name', limitBody, async (c) => {
+    .openapi(route.replace, async (c) => {
       const org = c.get('org');
-      const name = nameFromPath(c, IMAGE);
+      const { name } = c.req.valid('param');
       const label = `${IMAGE} ${name}`;
       // The path names the resource; a different name in the body is overridden.
-      const body = parseBody(imageBodySchema, { ...((await readBody(c, label)) as object), name }, label);
+      const body = { ...c.req.valid('json'), name };
       // One transaction: if the build cannot start, nothing changes. The workflow's first write waits on this
       // row's lock and then sees the committed generation; the running build of the old spec is terminated.
       const row = await db.transaction(async (tx) => {
@@ -61,10 +145,10 @@ export function imageRoutes(deps: AppDeps) {
         });
         return updated;
       });
-      return c.json(toImageResource(row));
+      return c.json(toImageResource(row), 200);
     })
-    .delete('/:name', async (c) => {
-      const name = nameFromPath(c, IMAGE);
+    .openapi(route.remove, async (c) => {
+      const { name } = c.req.valid('param');
       const row = await findImage(db, c.get('org'), name);
       if (!row) throw notFound(IMAGE, name);
       const dockerUrls = await buildDockerUrls(db, row.id);
@@ -74,7 +158,8 @@ export function imageRoutes(deps: AppDeps) {
       });
       // The record is gone either way; a cleanup that cannot start now is started by the reconciler later.
       await startCleanup(db, cleanup, () => startImageCleanup(starter, row, dockerUrls), logger);
-      return c.json({ ...toImageResource(row), status: 'DELETED' as const });
-    })
-    .route('/', imageBuildRoutes(deps));
+      return c.json({ ...toImageResource(row), status: 'DELETED' as const }, 200);
+    });
+  app.route('/', imageBuildRoutes(deps));
+  return app;
 }

@@ -1,17 +1,27 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { WorkflowFailedError } from '@temporalio/client';
-import { Hono } from 'hono';
 import { randomUUID } from 'node:crypto';
 import { findBaseImage } from '../db/base-images.js';
 import { deleteRebuild, findRebuild, listRebuilds, openRebuild } from '../db/rebuilds.js';
 import type { RebuildSelector } from '../db/schema.js';
 import type { Queryable } from '../db/client.js';
 import { planRebuild, startRebuild } from '../client/rebuilds.js';
-import { limitBody, readBody } from './body.js';
 import type { AppDeps, AppEnv } from './context.js';
-import { isUuid } from './resource-schema.js';
 import { ApiError } from './errors.js';
-import { rebuildBodySchema, toRebuildResource } from './rebuild-model.js';
-import { parseBody, unavailable } from './route-helpers.js';
+import { errors, jsonAnswer, jsonOrYamlBody, v1Route } from './openapi-route.js';
+import { DEVELOPERS, READERS } from './permissions.js';
+import {
+  rebuildBodySchema,
+  rebuildDetailSchema,
+  rebuildPlanSchema,
+  rebuildSchema,
+  rebuildStartedSchema,
+  toRebuildDetail,
+  toRebuildResource,
+} from './rebuild-model.js';
+import { idParams } from './resource-schema.js';
+import { unavailable } from './route-helpers.js';
+import { TAGS } from './tags.js';
 
 /** A selector naming a base image that does not exist is a typo, not an empty plan. */
 export async function checkSelector(db: Queryable, org: string, selector: RebuildSelector, label: string) {
@@ -20,13 +30,64 @@ export async function checkSelector(db: Queryable, org: string, selector: Rebuil
   }
 }
 
+const common = { resource: 'rebuild', tags: [TAGS.rebuilds] };
+
+const route = {
+  start: v1Route({
+    ...common,
+    method: 'post',
+    path: '/',
+    operationId: 'startRebuild',
+    summary: 'Plan (dry run) or start a batch rebuild',
+    description: [
+      "The selected images' base images are verified (pulled) again, then each image is planned: rebuilt when its build inputs changed since its last successful build (or always when forced), skipped otherwise.",
+      'A dry run answers the plan (200) once it is computed, which takes seconds, and builds nothing.',
+      'Otherwise the rebuild runs in the background (202) with a few builds at a time; images with identical inputs are built once and the others reuse that image.',
+    ].join(' '),
+    roles: DEVELOPERS,
+    request: { body: jsonOrYamlBody(rebuildBodySchema, 'What to rebuild.') },
+    responses: {
+      200: jsonAnswer(rebuildPlanSchema, 'dryRun: the plan; nothing was built.'),
+      202: jsonAnswer(rebuildStartedSchema, 'The rebuild has started.'),
+      ...errors({
+        400: 'The body is invalid, or selector.baseImageName names a base image that does not exist.',
+        413: true,
+        503: 'The workflow service (Temporal) did not accept the rebuild, or the dry run did not complete; try again.',
+      }),
+    },
+  }),
+  list: v1Route({
+    ...common,
+    method: 'get',
+    path: '/',
+    operationId: 'listRebuilds',
+    summary: 'List the recent rebuilds of the org, newest first',
+    description: 'The latest 50, dry runs and scheduled runs included, without their items.',
+    roles: READERS,
+    responses: { 200: jsonAnswer(z.array(rebuildSchema), 'The rebuilds.'), ...errors({}) },
+  }),
+  get: v1Route({
+    ...common,
+    method: 'get',
+    path: '/{id}',
+    operationId: 'getRebuild',
+    summary: 'Get one rebuild with its items',
+    roles: READERS,
+    request: { params: idParams('rebuild', 'GET /v1/rebuilds') },
+    responses: {
+      200: jsonAnswer(rebuildDetailSchema, 'The rebuild, its plan and what became of each image.'),
+      ...errors({ 400: 'The id is not a UUID.', 404: 'rebuild ID not found.' }),
+    },
+  }),
+};
+
 /** POST /v1/rebuilds plans (dryRun) or runs a batch rebuild; GET shows plans and their progress. */
 export function rebuildRoutes({ database, starter, logger }: AppDeps) {
   const { db } = database;
-  return new Hono<AppEnv>()
-    .post('/', limitBody, async (c) => {
+  return new OpenAPIHono<AppEnv>()
+    .openapi(route.start, async (c) => {
       const org = c.get('org');
-      const body = parseBody(rebuildBodySchema, await readBody(c, 'rebuild'), 'rebuild');
+      const body = c.req.valid('json');
       await checkSelector(db, org, body.selector, 'rebuild');
       const request = { ...body, org, trigger: 'api', rebuildId: randomUUID() };
       // Recorded before the workflow starts, so the id answered below can be read at once.
@@ -34,7 +95,7 @@ export function rebuildRoutes({ database, starter, logger }: AppDeps) {
       try {
         if (body.dryRun) {
           const { plan } = await planRebuild(starter, request);
-          return c.json({ id: request.rebuildId, dryRun: true, plan });
+          return c.json({ id: request.rebuildId, dryRun: true as const, plan }, 200);
         }
         await startRebuild(starter, request);
       } catch (err) {
@@ -44,13 +105,13 @@ export function rebuildRoutes({ database, starter, logger }: AppDeps) {
         }
         throw unavailable(logger, `rebuild ${request.rebuildId}`, err);
       }
-      return c.json({ id: request.rebuildId, dryRun: false, status: 'RUNNING' }, 202);
+      return c.json({ id: request.rebuildId, dryRun: false as const, status: 'RUNNING' as const }, 202);
     })
-    .get('/', async (c) => c.json((await listRebuilds(db, c.get('org'))).map((row) => toRebuildResource(row))))
-    .get('/:id', async (c) => {
-      const id = c.req.param('id');
-      const found = isUuid(id) ? await findRebuild(db, c.get('org'), id) : undefined;
+    .openapi(route.list, async (c) => c.json((await listRebuilds(db, c.get('org'))).map(toRebuildResource), 200))
+    .openapi(route.get, async (c) => {
+      const { id } = c.req.valid('param');
+      const found = await findRebuild(db, c.get('org'), id);
       if (!found) throw new ApiError(404, `rebuild ${id} not found`);
-      return c.json(toRebuildResource(found, found.items));
+      return c.json(toRebuildDetail(found, found.items), 200);
     });
 }

@@ -1,5 +1,8 @@
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
 import { STORED_STATUSES } from '../db/schema.js';
+
+// The parts every resource's contract shares. Each schema here is at once the validation of requests, the type of
+// handlers and answers, and (through @hono/zod-openapi) its part of /openapi.json: one declaration, one truth.
 
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 export const NAME_RULE =
@@ -12,40 +15,100 @@ const required = (what: string) => ({
 export const nameSchema = z.string(required('a string')).regex(NAME_PATTERN, NAME_RULE);
 export const requiredString = (what = 'a string') => z.string(required(what));
 
-export const tagSchema = z.strictObject({
-  key: z.string(required('a string')).min(1, 'must not be empty').max(128),
-  value: z.string(required('a string')).max(256),
-});
+export const tagSchema = z
+  .strictObject({
+    key: z.string(required('a string')).min(1, 'must not be empty').max(128),
+    value: z.string(required('a string')).max(256),
+  })
+  .openapi('Tag');
 export const tagsSchema = z.array(tagSchema).max(64).default([]);
+
+const SERVER_SET =
+  'Set by the server: accepted and ignored on input, so the output of GET can be edited and sent back.';
+const serverSet = () => z.unknown().optional().openapi({ readOnly: true, description: SERVER_SET });
 
 /**
  * Fields the server sets. They are accepted and ignored, so the output of `GET` (or `dispatch get --json`) can be
  * edited and sent back; any other unknown field is refused by the strict object schemas.
  */
 export const serverSetFields = {
-  id: z.unknown().optional(),
-  kind: z.unknown().optional(),
-  status: z.unknown().optional(),
-  reason: z.unknown().optional(),
-  digest: z.unknown().optional(),
-  createdTime: z.unknown().optional(),
-  modifiedTime: z.unknown().optional(),
+  id: serverSet(),
+  kind: serverSet(),
+  status: serverSet(),
+  reason: serverSet(),
+  digest: serverSet(),
+  createdTime: serverSet(),
+  modifiedTime: serverSet(),
 };
+export const serverSetField = serverSet;
 
-export const statusFilterSchema = z.enum(STORED_STATUSES).optional();
-
-/** `?tag=key=value` (repeatable) as {key, value} pairs; answers the offending text when one is malformed. */
-export function parseTagFilters(raw: string[]): { tags: { key: string; value: string }[]; bad?: string } {
-  const tags: { key: string; value: string }[] = [];
-  for (const text of raw) {
-    const at = text.indexOf('=');
-    if (at <= 0) return { tags, bad: text };
-    tags.push({ key: text.slice(0, at), value: text.slice(at + 1) });
-  }
-  return { tags };
-}
-
+export const unixTime = (what: string) => z.int().openapi({ description: `${what}, in seconds since the Unix epoch` });
+export const isoTime = (what: string) =>
+  z.iso.datetime().openapi({ description: `${what}, as an ISO 8601 UTC timestamp` });
 export const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
-/** Ids in paths are UUIDs; anything else cannot name a row (and must not reach a uuid column). */
-export const isUuid = (text: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
+export const resourceStatusSchema = z
+  .enum([...STORED_STATUSES, 'DELETED'])
+  .openapi({ description: 'DELETED only appears in the answer to a DELETE' });
+
+export const reasonSchema = z
+  .array(z.string())
+  .openapi({ description: 'Why the resource is in ERROR (empty otherwise); each entry is one line of explanation' });
+
+export const errorSchema = z
+  .strictObject({
+    code: z.int().openapi({ description: 'The HTTP status, repeated' }),
+    message: z.string().openapi({ description: 'What went wrong, naming the resource and the field at fault' }),
+  })
+  .openapi('Error', { description: 'Every error answer has this shape.' });
+
+/** `{name}` in a path. */
+export const nameParams = (kind: string) =>
+  z.object({
+    name: nameSchema.openapi({ param: { name: 'name', in: 'path' }, description: `The name of the ${kind}.` }),
+  });
+
+/** `{id}` in a path: ids are UUIDs; anything else cannot name a row (and must not reach a uuid column). */
+export const idParams = (kind: string, listedBy: string) =>
+  z.object({
+    id: z
+      .uuid({ error: 'must be a UUID' })
+      .openapi({ param: { name: 'id', in: 'path' }, description: `The id of the ${kind}, as listed by ${listedBy}.` }),
+  });
+
+/** `?tag=key=value` (repeatable): one value arrives as a string, several as an array. */
+const tagFilter = (kind: string) =>
+  z
+    .preprocess(
+      (value) => (typeof value === 'string' ? [value] : value),
+      z.array(z.string().regex(/^[^=]+=/, 'must look like key=value')).default([]),
+    )
+    .openapi({
+      param: { style: 'form', explode: true },
+      description: `Only ${kind}s with this tag, written key=value; repeat it to require several tags.`,
+    });
+
+/** The filters of a list: `?tag=key=value` (repeatable), `?status=`, `?language=`. */
+export const listQuery = (kind: string, languages: readonly string[]) =>
+  z.object({
+    tag: tagFilter(kind),
+    status: z
+      .enum(STORED_STATUSES, { error: `must be one of ${STORED_STATUSES.join(', ')}` })
+      .optional()
+      .openapi({ description: `Only ${kind}s in this status.` }),
+    language: z
+      .string()
+      .optional()
+      .openapi({ description: `Only ${kind}s of this language (this server supports ${languages.join(', ')}).` }),
+  });
+
+/** `key=value` filters as {key, value} pairs (each is known to hold an '=' after its first character). */
+export function parseTagFilters(raw: string[]): { key: string; value: string }[] {
+  return raw.map((text) => {
+    const at = text.indexOf('=');
+    return { key: text.slice(0, at), value: text.slice(at + 1) };
+  });
+}
+
+export type Tag = z.infer<typeof tagSchema>;
+export type ErrorAnswer = z.infer<typeof errorSchema>;

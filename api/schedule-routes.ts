@@ -1,15 +1,26 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, ServiceError } from '@temporalio/client';
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import { deleteSchedule, findSchedule, insertSchedule, listSchedules } from '../db/rebuilds.js';
+import type { RebuildScheduleRow } from '../db/schema.js';
 import { createRebuildSchedule, describeSchedule, scheduleHandle } from '../client/rebuilds.js';
-import { limitBody, readBody } from './body.js';
 import type { Logger } from '../logger.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { alreadyExists, ApiError, notFound } from './errors.js';
+import { errors, jsonAnswer, jsonOrYamlBody, v1Route } from './openapi-route.js';
+import { DEVELOPERS, READERS } from './permissions.js';
 import { checkSelector } from './rebuild-routes.js';
-import { scheduleBodySchema, toScheduleResource } from './rebuild-model.js';
+import {
+  deletedScheduleSchema,
+  scheduleBodySchema,
+  scheduleSchema,
+  toDeletedSchedule,
+  toScheduleResource,
+} from './rebuild-model.js';
+import { nameParams } from './resource-schema.js';
 import { shortestInterval, tooFrequent } from './schedule-interval.js';
-import { labelFor, nameFromPath, parseBody, unavailable } from './route-helpers.js';
+import { unavailable } from './route-helpers.js';
+import { TAGS } from './tags.js';
 
 const SCHEDULE = 'rebuild schedule';
 
@@ -27,25 +38,117 @@ function creationError(err: Error, label: string, logger: Logger): ApiError {
   return unavailable(logger, label, err);
 }
 
+const common = { resource: SCHEDULE, tags: [TAGS.schedules] };
+const params = nameParams(SCHEDULE);
+const scheduleErrors = errors({ 400: 'The name is malformed.', 404: 'rebuild schedule NAME not found.' });
+
+/** POST /v1/rebuildschedules/{name}/ACTION: no body, the schedule as it is afterwards. */
+const action = (name: 'pause' | 'unpause' | 'trigger', operationId: string, summary: string, description: string) =>
+  v1Route({
+    ...common,
+    method: 'post',
+    path: `/{name}/${name}`,
+    operationId,
+    summary,
+    description,
+    roles: DEVELOPERS,
+    request: { params },
+    responses: { 200: jsonAnswer(scheduleSchema, 'The schedule, afterwards.'), ...scheduleErrors },
+  });
+
+const route = {
+  create: v1Route({
+    ...common,
+    method: 'post',
+    path: '/',
+    operationId: 'createRebuildSchedule',
+    summary: 'Create a rebuild schedule',
+    description: [
+      'A Temporal Schedule (visible in the Temporal Web UI) starts a rebuild, not a dry run, at every time of the cron expression.',
+      'A run that falls due while the previous one still runs is skipped; one Temporal could not start on time (while it was down) is still started if at most 10 minutes late.',
+    ].join(' '),
+    roles: DEVELOPERS,
+    request: { body: jsonOrYamlBody(scheduleBodySchema, 'The new schedule.') },
+    responses: {
+      201: jsonAnswer(scheduleSchema, 'The stored schedule.'),
+      ...errors({
+        400: 'The body is invalid, selector.baseImageName names a base image that does not exist, or the cron expression was refused (nothing was stored).',
+        409: 'A rebuild schedule of this name already exists.',
+        413: true,
+        503: true,
+      }),
+    },
+  }),
+  list: v1Route({
+    ...common,
+    method: 'get',
+    path: '/',
+    operationId: 'listRebuildSchedules',
+    summary: 'List the rebuild schedules of the org, by name',
+    roles: READERS,
+    responses: {
+      200: jsonAnswer(z.array(scheduleSchema), 'The schedules, each with its state from Temporal.'),
+      ...errors({}),
+    },
+  }),
+  get: v1Route({
+    ...common,
+    method: 'get',
+    path: '/{name}',
+    operationId: 'getRebuildSchedule',
+    summary: 'Get one rebuild schedule',
+    roles: READERS,
+    request: { params },
+    responses: { 200: jsonAnswer(scheduleSchema, 'The schedule.'), ...scheduleErrors },
+  }),
+  remove: v1Route({
+    ...common,
+    method: 'delete',
+    path: '/{name}',
+    operationId: 'deleteRebuildSchedule',
+    summary: 'Delete a rebuild schedule',
+    description: 'Its Temporal Schedule is deleted too; the rebuilds it started are kept, and a running one goes on.',
+    roles: DEVELOPERS,
+    request: { params },
+    responses: { 200: jsonAnswer(deletedScheduleSchema, 'The deleted schedule.'), ...scheduleErrors },
+  }),
+  pause: action(
+    'pause',
+    'pauseRebuildSchedule',
+    'Pause a rebuild schedule',
+    'No run falls due until it is unpaused. No body.',
+  ),
+  unpause: action(
+    'unpause',
+    'unpauseRebuildSchedule',
+    'Unpause a rebuild schedule',
+    'Runs fall due again from now on. No body.',
+  ),
+  trigger: action(
+    'trigger',
+    'triggerRebuildSchedule',
+    'Run a rebuild schedule now',
+    'Starts a run at once; while a previous run still runs, the new one starts when it ends. No body. The new run may not be among recentRuns yet.',
+  ),
+};
+
 /** Rebuild schedules: cron-driven batch rebuilds, backed by Temporal Schedules (visible in the Web UI). */
 export function scheduleRoutes({ database, starter, logger, config }: AppDeps) {
   const { db } = database;
 
-  async function scheduleOf(c: Context<AppEnv>) {
-    const name = nameFromPath(c, SCHEDULE);
+  async function scheduleOf(c: Context<AppEnv>, name: string) {
     const row = await findSchedule(db, c.get('org'), name);
     if (!row) throw notFound(SCHEDULE, name);
     return row;
   }
-  const answer = async (c: Context<AppEnv>, row: Awaited<ReturnType<typeof scheduleOf>>, status: 200 | 201 = 200) =>
-    c.json(toScheduleResource(row, await describeSchedule(starter, row.org, row.name)), status);
+  const withState = async (row: RebuildScheduleRow) =>
+    toScheduleResource(row, await describeSchedule(starter, row.org, row.name));
 
-  return new Hono<AppEnv>()
-    .post('/', limitBody, async (c) => {
+  return new OpenAPIHono<AppEnv>()
+    .openapi(route.create, async (c) => {
       const org = c.get('org');
-      const raw = await readBody(c, SCHEDULE);
-      const label = labelFor(SCHEDULE, raw);
-      const { paused, ...spec } = parseBody(scheduleBodySchema, raw, label);
+      const { paused, ...spec } = c.req.valid('json');
+      const label = `${SCHEDULE} ${spec.name}`;
       const refusal = tooFrequent(spec.cron, config.SCHEDULE_MIN_INTERVAL_MINUTES);
       const readable = shortestInterval(spec.cron) !== undefined;
       if (refusal && readable) throw new ApiError(400, `${label}: cron: ${refusal}`);
@@ -67,32 +170,31 @@ export function scheduleRoutes({ database, starter, logger, config }: AppDeps) {
         }
         return inserted;
       });
-      return answer(c, row, 201);
+      return c.json(await withState(row), 201);
     })
-    .get('/', async (c) => {
+    .openapi(route.list, async (c) => {
       const rows = await listSchedules(db, c.get('org'));
-      const described = await Promise.all(rows.map((row) => describeSchedule(starter, row.org, row.name)));
-      return c.json(rows.map((row, i) => toScheduleResource(row, described[i] ?? {})));
+      return c.json(await Promise.all(rows.map(withState)), 200);
     })
-    .get('/:name', async (c) => answer(c, await scheduleOf(c)))
-    .post('/:name/pause', async (c) => {
-      const row = await scheduleOf(c);
+    .openapi(route.get, async (c) => c.json(await withState(await scheduleOf(c, c.req.valid('param').name)), 200))
+    .openapi(route.pause, async (c) => {
+      const row = await scheduleOf(c, c.req.valid('param').name);
       await scheduleHandle(starter, row.org, row.name).pause('paused through the API');
-      return answer(c, row);
+      return c.json(await withState(row), 200);
     })
-    .post('/:name/unpause', async (c) => {
-      const row = await scheduleOf(c);
+    .openapi(route.unpause, async (c) => {
+      const row = await scheduleOf(c, c.req.valid('param').name);
       await scheduleHandle(starter, row.org, row.name).unpause('unpaused through the API');
-      return answer(c, row);
+      return c.json(await withState(row), 200);
     })
-    .post('/:name/trigger', async (c) => {
-      const row = await scheduleOf(c);
+    .openapi(route.trigger, async (c) => {
+      const row = await scheduleOf(c, c.req.valid('param').name);
       // A run in progress is not doubled: the triggered one starts when it ends.
       await scheduleHandle(starter, row.org, row.name).trigger(ScheduleOverlapPolicy.BUFFER_ONE);
-      return answer(c, row);
+      return c.json(await withState(row), 200);
     })
-    .delete('/:name', async (c) => {
-      const row = await scheduleOf(c);
+    .openapi(route.remove, async (c) => {
+      const row = await scheduleOf(c, c.req.valid('param').name);
       // A schedule already gone from Temporal must not keep its row forever.
       await scheduleHandle(starter, row.org, row.name)
         .delete()
@@ -100,6 +202,6 @@ export function scheduleRoutes({ database, starter, logger, config }: AppDeps) {
           if (!(err instanceof ScheduleNotFoundError)) throw err;
         });
       await deleteSchedule(db, row.org, row.name);
-      return c.json({ ...toScheduleResource(row, {}), deleted: true });
+      return c.json(toDeletedSchedule(row), 200);
     });
 }

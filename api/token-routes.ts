@@ -1,36 +1,68 @@
-import { Hono } from 'hono';
-import { z } from 'zod';
-import { ROLES } from '../db/schema.js';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { createToken, deleteToken, listTokens } from '../db/tokens.js';
-import { limitBody, readBody } from './body.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { ApiError } from './errors.js';
-import { unixSeconds, isUuid } from './resource-schema.js';
-import { parseBody } from './route-helpers.js';
+import { errors, jsonAnswer, jsonOrYamlBody, v1Route } from './openapi-route.js';
+import { ADMINS } from './permissions.js';
+import { idParams, unixSeconds } from './resource-schema.js';
+import { TAGS } from './tags.js';
+import { createdTokenSchema, deletedTokenSchema, tokenBodySchema, tokenSchema } from './token-model.js';
 
-export const tokenBodySchema = z.strictObject({
-  name: z.string({ error: 'is required' }).min(1, 'must not be empty').max(128),
-  role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
-});
+const common = { resource: 'token', tags: [TAGS.tokens], roles: ADMINS };
+
+const route = {
+  create: v1Route({
+    ...common,
+    method: 'post',
+    path: '/',
+    operationId: 'createToken',
+    summary: 'Create a token for the org',
+    description: 'The answer holds the token itself, shown this once.',
+    request: { body: jsonOrYamlBody(tokenBodySchema, 'The new token.') },
+    responses: { 201: jsonAnswer(createdTokenSchema, 'The new token.'), ...errors({ 400: true, 413: true }) },
+  }),
+  list: v1Route({
+    ...common,
+    method: 'get',
+    path: '/',
+    operationId: 'listTokens',
+    summary: 'List the tokens of the org, without their secrets',
+    responses: { 200: jsonAnswer(z.array(tokenSchema), 'The tokens.'), ...errors({}) },
+  }),
+  remove: v1Route({
+    ...common,
+    method: 'delete',
+    path: '/{id}',
+    operationId: 'deleteToken',
+    summary: 'Delete a token',
+    description: 'The token stops working at once.',
+    request: { params: idParams('token', 'GET /v1/token') },
+    responses: {
+      200: jsonAnswer(deletedTokenSchema, 'The token was deleted.'),
+      ...errors({ 400: 'The id is not a UUID.', 404: 'token ID not found.' }),
+    },
+  }),
+};
 
 /** Administrators hand out tokens for their org; a token is shown once, when created. */
 export function tokenRoutes({ database }: AppDeps) {
   const { db } = database;
-  return new Hono<AppEnv>()
-    .post('/', limitBody, async (c) => {
-      const body = parseBody(tokenBodySchema, await readBody(c, 'token'), 'token');
+  return new OpenAPIHono<AppEnv>()
+    .openapi(route.create, async (c) => {
+      const body = c.req.valid('json');
       const { createdAt, ...created } = await createToken(db, c.get('org'), body.role, body.name);
       return c.json({ ...created, createdTime: unixSeconds(createdAt) }, 201);
     })
-    .get('/', async (c) => {
+    .openapi(route.list, async (c) => {
       const rows = await listTokens(db, c.get('org'));
-      return c.json(rows.map(({ createdAt, ...row }) => ({ ...row, createdTime: unixSeconds(createdAt) })));
+      return c.json(
+        rows.map(({ createdAt, ...row }) => ({ ...row, createdTime: unixSeconds(createdAt) })),
+        200,
+      );
     })
-    .delete('/:id', async (c) => {
-      const id = c.req.param('id');
-      if (!isUuid(id) || !(await deleteToken(db, c.get('org'), id))) {
-        throw new ApiError(404, `token ${id} not found`);
-      }
-      return c.json({ id, deleted: true });
+    .openapi(route.remove, async (c) => {
+      const { id } = c.req.valid('param');
+      if (!(await deleteToken(db, c.get('org'), id))) throw new ApiError(404, `token ${id} not found`);
+      return c.json({ id, deleted: true as const }, 200);
     });
 }

@@ -1,6 +1,7 @@
 // `dispatch create|get|delete base-image`. Base images are registered Docker images that the service pulls to
 // prove they exist; an admin creates one with a name, a Docker reference and a language.
 import type { Command } from 'commander';
+import type { BaseImage, Tag } from './api-types.js';
 import { commandContext } from './context.js';
 import { collectTag } from './output.js';
 import {
@@ -12,23 +13,6 @@ import {
   type WaitFlags,
 } from './resource-commands.js';
 import { formatDate } from './table.js';
-
-export type Tag = { key: string; value: string };
-
-/** The API's BaseImage resource, as returned by /v1/baseimage. */
-export type BaseImage = {
-  id: string;
-  kind: 'BaseImage';
-  name: string;
-  dockerUrl: string;
-  language: string;
-  tags: Tag[];
-  status: string;
-  reason: string[] | null;
-  digest: string | null;
-  createdTime: number;
-  modifiedTime: number;
-};
 
 export const baseImageKind: ResourceKind<BaseImage> = {
   noun: 'base image',

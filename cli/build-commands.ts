@@ -2,40 +2,14 @@
 // installed in the image now in use (OS and language packages); the build history says when and why each build ran;
 // the catalog diff, what a build changed against the build before it.
 import type { Command } from 'commander';
-import { comparisonLine, diffColumns, diffRows, diffSummary, type CatalogDiff } from './catalog-diff.js';
+import type { Build, Catalog, CatalogEntry } from './api-types.js';
+import { comparisonLine, diffColumns, diffRows, diffSummary } from './catalog-diff.js';
 import { commandContext } from './context.js';
 import { imageKind } from './image-commands.js';
 import { printResources, printStructured, printTable, type Column } from './output.js';
-import { CliError, resourcePath } from './resource-commands.js';
+import { CliError } from './cli-error.js';
+import { resourcePath } from './resource-commands.js';
 import { formatDate } from './table.js';
-
-export type CatalogEntry = { ecosystem: string; name: string; version: string };
-
-/** GET /v1/image/NAME/catalog: the packages of the build whose image is in use. */
-export type Catalog = { image: string; buildId: string; packages: CatalogEntry[] };
-
-/** One entry of GET /v1/image/NAME/builds (newest first). */
-export type Build = {
-  id: string;
-  generation: number;
-  trigger: string;
-  inputs: unknown;
-  inputsSha256: string | null;
-  /** The batch rebuild that started this build, if one did. */
-  rebuildId: string | null;
-  /** Set when another build had identical inputs and this one took its image instead of building. */
-  reusedBuildId: string | null;
-  /** Null until the build has recorded its catalog (and for builds that failed before). */
-  catalogDiff: CatalogDiff | null;
-  /** RUNNING, SUCCEEDED, FAILED or SUPERSEDED (a newer spec replaced it before it finished). */
-  outcome: string;
-  error: string | null;
-  dockerUrl: string | null;
-  digest: string | null;
-  startedTime: number;
-  finishedTime: number | null;
-  durationMs: number | null;
-};
 
 export const catalogColumns: readonly Column<CatalogEntry>[] = [
   { header: 'ECOSYSTEM', cell: (p) => p.ecosystem },

@@ -3,7 +3,8 @@
 // `update`'s documents exist, prints one line per document and, with --wait, follows what the bundle wrote.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ApiError } from './client.js';
+import type { BundleAnswer, BundleResult } from './api-types.js';
+import { HttpError } from './client.js';
 import { commandContext } from './context.js';
 import {
   documentIdentity,
@@ -15,10 +16,9 @@ import {
 } from './bundle-file.js';
 import { bundleKinds, followBundle } from './bundle-wait.js';
 import { printStructured } from './output.js';
-import { CliError, resourcePath, withWaitOptions, type VerbCommands, type WaitFlags } from './resource-commands.js';
+import { CliError } from './cli-error.js';
+import { resourcePath, withWaitOptions, type VerbCommands, type WaitFlags } from './resource-commands.js';
 
-export type BundleResult = { index: number; kind: string; name: string; result: string; status: string };
-export type BundleAnswer = { operation: string; results: BundleResult[] };
 export type BundleVerb = 'create' | 'apply' | 'update' | 'delete';
 export type BundleFlags = WaitFlags & { file?: string; workDir?: string };
 
@@ -115,8 +115,8 @@ async function requireExisting(client: ReturnType<typeof commandContext>['client
     try {
       await client.get(resourcePath(kind, identity.name));
     } catch (err) {
-      if (!(err instanceof ApiError) || err.code !== 404) throw err;
-      throw new ApiError(404, `bundle document ${index} (${identity.kind} ${identity.name}): ${err.message}`);
+      if (!(err instanceof HttpError) || err.code !== 404) throw err;
+      throw new HttpError(404, `bundle document ${index} (${identity.kind} ${identity.name}): ${err.message}`);
     }
   }
 }

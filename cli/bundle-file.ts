@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { CliError } from './resource-commands.js';
+import { CliError } from './cli-error.js';
 
 /** One document of the bundle as plain data; `undefined` for an empty one (kept, so indexes match the file). */
 export type BundleDocument = { index: number; value: unknown };

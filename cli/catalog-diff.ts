@@ -1,17 +1,7 @@
 // What a build changed in an image's catalog against the image's previous successful build: after a nightly
 // rebuild, this is the answer to "what is different now?". Pure functions, so the rows are unit-tested.
-import type { CatalogEntry } from './build-commands.js';
+import type { CatalogDiff } from './api-types.js';
 import type { Column } from './output.js';
-
-export type CatalogChange = { ecosystem: string; name: string; from: string; to: string };
-
-/** A build's `catalogDiff`; previousBuildId is null for an image's first build (everything is "added"). */
-export type CatalogDiff = {
-  previousBuildId: string | null;
-  added: CatalogEntry[];
-  removed: CatalogEntry[];
-  changed: CatalogChange[];
-};
 
 export type DiffRow = { change: 'added' | 'removed' | 'changed'; ecosystem: string; name: string; version: string };
 

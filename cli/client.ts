@@ -5,13 +5,13 @@
 export const ORG_HEADER = 'X-Dispatch-Org';
 
 /** An answer from the API that is not a success: printed as the original CLI did, `[Code: 404] message`. */
-export class ApiError extends Error {
+export class HttpError extends Error {
   constructor(
     readonly code: number,
     message: string,
   ) {
     super(message);
-    this.name = 'ApiError';
+    this.name = 'HttpError';
   }
 
   override toString(): string {
@@ -85,7 +85,7 @@ export class DispatchClient {
       return JSON.parse(text) as T;
     } catch {
       // Something answered, but not our API (a proxy page, another service on the port).
-      throw new ApiError(response.status, `${method} ${path}: the server at ${this.server} did not answer JSON`);
+      throw new HttpError(response.status, `${method} ${path}: the server at ${this.server} did not answer JSON`);
     }
   }
 
@@ -111,10 +111,10 @@ export class DispatchClient {
     return headers;
   }
 
-  private apiError(response: Response, text: string): ApiError {
+  private apiError(response: Response, text: string): HttpError {
     const message = errorMessage(text, response.statusText);
     const hint = response.status === 401 ? this.options.unauthorizedHint : undefined;
-    return new ApiError(response.status, hint ? `${message} (${hint})` : message);
+    return new HttpError(response.status, hint ? `${message} (${hint})` : message);
   }
 }
 

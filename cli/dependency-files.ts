@@ -3,9 +3,9 @@
 // names the file and the field instead of coming back as a 400 about the request body.
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { CliError } from './resource-commands.js';
+import type { SystemPackage } from './api-types.js';
+import { CliError } from './cli-error.js';
 
-export type SystemPackage = { name: string; version?: string };
 export type SystemDependencies = { packages: SystemPackage[] };
 
 /** No file means no runtime dependencies; the API takes an empty manifest for that. */

@@ -1,9 +1,9 @@
 // `dispatch create|get|delete image`. An image is a base image plus a developer's dependencies: the service builds
 // it (system packages, then the runtime manifest), pushes it to its registry and records what got installed.
 import type { Command } from 'commander';
-import type { Tag } from './base-image-commands.js';
+import type { Image, Tag } from './api-types.js';
 import { commandContext } from './context.js';
-import { readRuntimeDependencies, readSystemDependencies, type SystemPackage } from './dependency-files.js';
+import { readRuntimeDependencies, readSystemDependencies } from './dependency-files.js';
 import { collectTag } from './output.js';
 import {
   addDeleteCommand,
@@ -14,25 +14,6 @@ import {
   type WaitFlags,
 } from './resource-commands.js';
 import { formatDate } from './table.js';
-
-/** The API's Image resource, as returned by /v1/image. */
-export type Image = {
-  id: string;
-  kind: 'Image';
-  name: string;
-  baseImageName: string;
-  language: string;
-  /** Where the last successful build was pushed; null until the first one. */
-  dockerUrl: string | null;
-  digest: string | null;
-  runtimeDependencies: { manifest: string };
-  systemDependencies: { packages: SystemPackage[] | null };
-  tags: Tag[];
-  status: string;
-  reason: string[] | null;
-  createdTime: number;
-  modifiedTime: number;
-};
 
 export const imageKind: ResourceKind<Image> = {
   noun: 'image',

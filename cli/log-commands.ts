@@ -1,7 +1,8 @@
 // `dispatch logs image NAME [--build ID] [-f]`: the output of an image build (docker build, apt, pip/npm, push),
 // printed as it arrives. The service keeps the logs of every build; without --build the latest one is shown.
 import type { Command } from 'commander';
-import { imageSubpath, type Build } from './build-commands.js';
+import type { Build } from './api-types.js';
+import { imageSubpath } from './build-commands.js';
 import type { DispatchClient } from './client.js';
 import { commandContext } from './context.js';
 import { copyLog } from './log-stream.js';

@@ -2,7 +2,7 @@
 // survives) but for control bytes, and stdout's backpressure is respected so a slow pager does not make the CLI
 // buffer it all.
 import { describeCause, type DispatchClient } from './client.js';
-import { CliError } from './resource-commands.js';
+import { CliError } from './cli-error.js';
 
 const NEWLINE = 0x0a;
 const TAB = 0x09;

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { addBaseImageCommands } from './base-image-commands.js';
 import { addBuildCommands } from './build-commands.js';
 import { addBundleCommands } from './bundle-commands.js';
-import { ApiError } from './client.js';
+import { HttpError } from './client.js';
 import { DEFAULT_SERVER } from './context.js';
 import { addImageCommands } from './image-commands.js';
 import { addLogCommands } from './log-commands.js';
@@ -47,7 +47,7 @@ export function buildProgram(): Command {
 
 /** The one line a user sees for a failure; stack traces are for bugs, and these are not bugs. */
 export function describeError(err: unknown): string {
-  if (err instanceof ApiError) return err.toString();
+  if (err instanceof HttpError) return err.toString();
   if (err instanceof Error) return err.message;
   return String(err);
 }

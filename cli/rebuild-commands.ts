@@ -2,19 +2,13 @@
 // The service rebuilds only the selected images whose inputs moved (a base image tag pushed again), or all of them
 // with --force; --dry-run shows that plan without building anything.
 import type { Command } from 'commander';
+import type { PlanEntry, Rebuild, RebuildDetail, RebuildItem, RebuildPlan, RebuildStarted } from './api-types.js';
 import { commandContext } from './context.js';
 import { printResources, printStructured, printTable, type Column } from './output.js';
 import { selectorFromFlags, withSelectorOptions, type SelectorFlags } from './rebuild-selector.js';
-import {
-  failedItems,
-  followRebuild,
-  progressLine,
-  REBUILDS_PATH,
-  type PlanEntry,
-  type Rebuild,
-  type RebuildItem,
-} from './rebuild-wait.js';
-import { CliError, parseSeconds, type VerbCommands } from './resource-commands.js';
+import { failedItems, followRebuild, progressLine, REBUILDS_PATH } from './rebuild-wait.js';
+import { CliError } from './cli-error.js';
+import { parseSeconds, type VerbCommands } from './resource-commands.js';
 import { formatDate } from './table.js';
 
 const yesNo = (value: boolean) => (value ? 'yes' : 'no');
@@ -40,8 +34,8 @@ export const rebuildColumns: readonly Column<Rebuild>[] = [
   { header: 'CREATED DATE', cell: (r) => formatDate(r.createdTime) },
 ];
 
-type DryRunAnswer = { id: string; dryRun: true; plan: PlanEntry[] };
-type StartedAnswer = { id: string; dryRun: false; status: string };
+type DryRunAnswer = RebuildPlan;
+type StartedAnswer = RebuildStarted;
 type RebuildFlags = SelectorFlags & { dryRun?: boolean; force?: boolean; wait?: boolean; waitTimeout?: number };
 
 // A batch builds a few images at a time, each taking minutes at worst: an image's half hour would cut it off.
@@ -77,11 +71,11 @@ export function addRebuildCommands(program: Command, verbs: VerbCommands): void 
       }
       if (format === 'table') console.log(`Started rebuild: ${started.id}`);
       const done = await followRebuild(client, started.id, flags.waitTimeout ?? REBUILD_WAIT_SECONDS);
-      if (!printStructured(format, done)) printTable(itemColumns, done.items ?? []);
+      if (!printStructured(format, done)) printTable(itemColumns, done.items);
       const failed = failedItems(done);
       if (failed.length) {
         const names = failed.map((i) => i.imageName).join(', ');
-        throw new CliError(`rebuild ${done.id}: ${failed.length} of ${done.items?.length} images failed: ${names}`);
+        throw new CliError(`rebuild ${done.id}: ${failed.length} of ${done.items.length} images failed: ${names}`);
       }
     });
 
@@ -93,10 +87,10 @@ export function addRebuildCommands(program: Command, verbs: VerbCommands): void 
     .action(async (id: string | undefined, _options: object, command: Command) => {
       const { client, format } = commandContext(command);
       if (!id) return printResources(format, rebuildColumns, await client.get<Rebuild[]>(REBUILDS_PATH));
-      const run = await client.get<Rebuild>(`${REBUILDS_PATH}/${encodeURIComponent(id)}`);
+      const run = await client.get<RebuildDetail>(`${REBUILDS_PATH}/${encodeURIComponent(id)}`);
       if (printStructured(format, run)) return;
       // The item table does not say whether the run is over; stderr does, leaving stdout to the table.
       console.error(`rebuild ${run.id}: ${progressLine(run)}`);
-      printTable(itemColumns, run.items ?? []);
+      printTable(itemColumns, run.items);
     });
 }

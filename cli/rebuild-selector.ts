@@ -1,12 +1,11 @@
 // Which images a batch rebuild (or a rebuild schedule) takes, from `--all`, `--base-image NAME` or `--tag key=value`.
 // The API wants exactly one selector; checking it here names the flags, where the API could only name its JSON.
 import type { Command } from 'commander';
-import type { Tag } from './base-image-commands.js';
+import type { RebuildSelector, Tag } from './api-types.js';
 import { parseTag } from './output.js';
-import { CliError } from './resource-commands.js';
+import { CliError } from './cli-error.js';
 
 /** The API's selector: every image of the org, the images of one base image, or those carrying a tag. */
-export type RebuildSelector = { all: true } | { baseImageName: string } | { tag: Tag };
 
 /** What commander makes of the selector flags; each is undefined when not given. */
 export type SelectorFlags = { all?: boolean; baseImage?: string; tag?: Tag };

@@ -1,34 +1,19 @@
 // `dispatch rebuild --wait`: follow a batch rebuild until it is DONE. Its status stays RUNNING for the whole batch,
 // so the progress shown is the count of items per outcome, printed on stderr each time it changes.
-import { ApiError, type DispatchClient } from './client.js';
+import { HttpError, type DispatchClient } from './client.js';
 import { waitUntilSettled, type WaitOptions } from './wait.js';
-
-export type PlanEntry = { imageName: string; baseImageName: string; rebuild: boolean; reason: string };
-
-/** An item of GET /v1/rebuilds/ID: a plan entry and what became of it. */
-export type RebuildItem = PlanEntry & { outcome: string; buildId: string | null };
-
-/** GET /v1/rebuilds (no items) and GET /v1/rebuilds/ID (with items). */
-export type Rebuild = {
-  id: string;
-  selector: unknown;
-  dryRun: boolean;
-  force: boolean;
-  trigger: string;
-  /** PLANNING, RUNNING or DONE. */
-  status: string;
-  createdTime: number;
-  finishedTime: number | null;
-  items?: RebuildItem[];
-};
+import type { RebuildDetail, RebuildItem } from './api-types.js';
 
 export const REBUILDS_PATH = '/v1/rebuilds';
+
+/** What the wait shows: a rebuild's status (or STARTING before its row is written) and its items so far. */
+type Progress = { status: string; items?: RebuildItem[] };
 
 /** The order items go through; an outcome the CLI does not know yet is counted after these. */
 const OUTCOME_ORDER = ['PLANNED', 'PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SKIPPED'];
 
 /** `RUNNING: 1 PENDING, 1 RUNNING, 2 SUCCEEDED`: the status, then the non-zero count of each outcome. */
-export function progressLine({ status, items = [] }: Pick<Rebuild, 'status' | 'items'>): string {
+export function progressLine({ status, items = [] }: Progress): string {
   const counts = new Map<string, number>();
   for (const { outcome } of items) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
   const rank = (outcome: string) => {
@@ -42,10 +27,8 @@ export function progressLine({ status, items = [] }: Pick<Rebuild, 'status' | 'i
 }
 
 /** The items that failed, for the exit status of `rebuild --wait`. */
-export const failedItems = (rebuild: Pick<Rebuild, 'items'>) =>
+export const failedItems = (rebuild: Pick<Progress, 'items'>) =>
   (rebuild.items ?? []).filter((i) => i.outcome === 'FAILED');
-
-type Progress = Pick<Rebuild, 'status'> & Partial<Rebuild>;
 
 /** Polls GET /v1/rebuilds/ID until DONE, printing each change of progress to stderr; answers the finished run. */
 export async function followRebuild(
@@ -53,13 +36,13 @@ export async function followRebuild(
   id: string,
   timeoutSeconds: number,
   options: Pick<WaitOptions<Progress>, 'sleep' | 'intervalMs'> = {},
-): Promise<Rebuild> {
+): Promise<RebuildDetail> {
   const fetchRun = async (): Promise<Progress> => {
     try {
-      return await client.get<Rebuild>(`${REBUILDS_PATH}/${encodeURIComponent(id)}`);
+      return await client.get<RebuildDetail>(`${REBUILDS_PATH}/${encodeURIComponent(id)}`);
     } catch (err) {
       // The API answers 202 once the workflow is started; its first activity writes the row a moment later.
-      if (err instanceof ApiError && err.code === 404) return { status: 'STARTING' };
+      if (err instanceof HttpError && err.code === 404) return { status: 'STARTING' };
       throw err;
     }
   };
@@ -71,6 +54,6 @@ export async function followRebuild(
     isSettled: (run) => run.status === 'DONE',
     onStatus: (line) => console.error(`rebuild ${id}: ${line}`),
   });
-  // Only the API answers DONE, so the settled answer is a whole Rebuild.
-  return done as Rebuild;
+  // Only the API answers DONE, so the settled answer is a whole rebuild.
+  return done as RebuildDetail;
 }

@@ -1,6 +1,7 @@
 // The parts of `get`, `delete` and `create --wait` that are the same for every kind of resource. A kind (base
 // image, image) is described once by a ResourceKind; only `create` differs per kind.
 import { InvalidArgumentError, type Command } from 'commander';
+import { CliError } from './cli-error.js';
 import type { DispatchClient } from './client.js';
 import { commandContext, type CommandContext } from './context.js';
 import { printResources, printStructured, type Column } from './output.js';
@@ -26,11 +27,6 @@ export type KindRef = Pick<ResourceKind<Resource>, 'noun' | 'path' | 'waitSecond
 
 /** The verb commands every kind adds its subcommands to. */
 export type VerbCommands = { create: Command; get: Command; delete: Command };
-
-/** An error the user caused or can act on: main.ts prints only its message. */
-export class CliError extends Error {
-  override name = 'CliError';
-}
 
 export const resourcePath = (kind: { path: string }, name: string) => `${kind.path}/${encodeURIComponent(name)}`;
 

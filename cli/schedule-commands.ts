@@ -1,31 +1,14 @@
 // `dispatch create|get|pause|unpause|trigger|delete rebuild-schedule`: batch rebuilds on a cron. The service keeps
 // each schedule in Temporal, which answers whether it is paused and when it runs next.
 import type { Command } from 'commander';
+import type { RebuildSchedule } from './api-types.js';
 import { commandContext } from './context.js';
 import { printResources, printStructured, type Column } from './output.js';
-import {
-  describeSelector,
-  selectorFromFlags,
-  withSelectorOptions,
-  type RebuildSelector,
-  type SelectorFlags,
-} from './rebuild-selector.js';
+import { describeSelector, selectorFromFlags, withSelectorOptions, type SelectorFlags } from './rebuild-selector.js';
 import { resourcePath, type VerbCommands } from './resource-commands.js';
 import { formatDate } from './table.js';
 
 /** The API's rebuild schedule, as returned by /v1/rebuildschedules. */
-export type RebuildSchedule = {
-  name: string;
-  cron: string;
-  selector: RebuildSelector;
-  force: boolean;
-  createdTime: number;
-  paused: boolean;
-  note: string | null;
-  /** ISO dates of the next runs, soonest first. */
-  nextRunTimes: string[];
-  recentRuns: { scheduledAt: string; workflowId: string }[];
-};
 
 const NOUN = 'rebuild schedule';
 const KIND = { command: 'rebuild-schedule', aliases: ['rebuild-schedules'], path: '/v1/rebuildschedules' };

@@ -1,18 +1,13 @@
 // `dispatch create token NAME --role R`, `get tokens`, `delete token ID`: an org's administrators hand out API
 // tokens. The server keeps only a hash, so a new token is visible exactly once, in the answer to its creation.
 import { Option, type Command } from 'commander';
+import type { CreatedToken, Token as TokenInfo } from './api-types.js';
 import { commandContext } from './context.js';
 import { printResources, printStructured, type Column } from './output.js';
 import type { VerbCommands } from './resource-commands.js';
 import { formatDate } from './table.js';
 
 export const ROLES = ['admin', 'developer', 'viewer'] as const;
-
-/** An entry of GET /v1/token: never the token itself. */
-export type TokenInfo = { id: string; name: string; role: string; createdTime: number };
-
-/** The answer to POST /v1/token. */
-export type CreatedToken = TokenInfo & { token: string; org: string };
 
 export const tokenColumns: readonly Column<TokenInfo>[] = [
   { header: 'ID', cell: (t) => t.id },

@@ -4,7 +4,13 @@
 import { WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
 import type { BaseImageRow, ImageRow, PendingCleanup } from '../db/schema.js';
 import type * as workflows from '../workflows/index.js';
-import { workflowIdFor, type BuildPolicy, type BuildTrigger, type PullPolicy, type ResourceKind } from '../workflows/jobs.js';
+import {
+  workflowIdFor,
+  type BuildPolicy,
+  type BuildTrigger,
+  type PullPolicy,
+  type ResourceKind,
+} from '../workflows/jobs.js';
 import { searchAttributesFor } from '../workflows/search-attributes.js';
 
 export type WorkflowStarter = {

@@ -1,9 +1,11 @@
-import { Hono } from 'hono';
+import type { OpenAPIObject } from 'openapi3-ts/oas31';
 import { expect } from 'vitest';
-import type { OpenApiDocument } from '../../api/openapi/types.js';
-import { openApiRoutes } from '../../api/openapi/routes.js';
+import { createApp } from '../../api/app.js';
+import type { AppDeps } from '../../api/context.js';
+import { createLogger } from '../../logger.js';
 
-// A Hono app holding only the OpenAPI routes (no auth, no database), and ways to look into the document it serves.
+// The API app as the server builds it, for the document its routes produce. /openapi.json and /docs touch no
+// dependency, so none is connected: a route that needed one would fail loudly here.
 
 export const LANGUAGES = ['python3', 'nodejs'];
 
@@ -32,11 +34,47 @@ export const EXPECTED_OPERATIONS: [string, string[]][] = [
 export type Json = Record<string, unknown>;
 export type Method = 'get' | 'post' | 'put' | 'delete';
 
+// Any property of it is itself; calling it throws.
+const unconnected: object = new Proxy(() => undefined, {
+  get: () => unconnected,
+  apply: () => {
+    throw new Error('the document routes must not use a dependency');
+  },
+});
+
 export function app() {
-  const app = new Hono();
-  app.route('/', openApiRoutes(LANGUAGES));
-  return app;
+  return createApp({
+    config: { languages: LANGUAGES, SCHEDULE_MIN_INTERVAL_MINUTES: 5, BUNDLE_MAX_DOCUMENTS: 100 },
+    database: unconnected as AppDeps['database'],
+    temporal: unconnected as AppDeps['temporal'],
+    starter: unconnected as AppDeps['starter'],
+    logger: createLogger('test', 'error'),
+  });
 }
+
+/** The shapes of the document as these tests read it (looser than openapi3-ts, which allows $refs everywhere). */
+type Operation = {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  parameters: {
+    name: string;
+    in: string;
+    required?: boolean;
+    description?: string;
+    schema: Json;
+    style?: string;
+    explode?: boolean;
+  }[];
+  requestBody?: { required?: boolean; content: Record<string, { schema: Json }> };
+  responses: Record<string, { description: string; content?: Record<string, { schema: Json }> }>;
+  security: Record<string, string[]>[];
+};
+export type OpenApiDocument = Omit<OpenAPIObject, 'paths' | 'components'> & {
+  paths: Record<string, Partial<Record<Method, Operation>>>;
+  components: { schemas: Record<string, Json>; securitySchemes: Record<string, Json & { description: string }> };
+};
 
 export async function fetchDocument(): Promise<OpenApiDocument> {
   const res = await app().request('/openapi.json');

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DOCKER_REFERENCE } from '../../docker-reference.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../package-rules.js';
+import { CRON } from '../../api/rebuild-model.js';
 import {
   fetchDocument,
   LANGUAGES,
@@ -24,8 +26,8 @@ describe('GET /openapi.json', () => {
       expect(language.enum ?? language.description).toBeTruthy();
       expect(language.enum).toEqual(LANGUAGES);
       expect(language.description).toContain('python3, nodejs');
-      // A refinement has no JSON Schema form: its rule is described instead.
-      expect(prop(schema, 'dockerUrl').description).toMatch(/Docker image reference/);
+      // The document states the very rule the server enforces, as a pattern a client can check before sending.
+      expect(prop(schema, 'dockerUrl')).toMatchObject({ pattern: DOCKER_REFERENCE.source, maxLength: 512 });
       expect(prop(schema, 'tags')).toMatchObject({ type: 'array', default: [] });
       // Server-set fields are accepted and ignored.
       expect(prop(schema, 'status')).toMatchObject({ readOnly: true });
@@ -42,8 +44,8 @@ describe('GET /openapi.json', () => {
     expect(schema.required).toEqual(expect.arrayContaining(['name', 'baseImageName']));
     expect(schema.required).not.toContain('runtimeDependencies');
     const packages = prop(schema, 'systemDependencies', 'packages');
-    const array = (packages.anyOf as Json[]).find((s) => s.type === 'array')!;
-    const item = array.items as Json;
+    expect(packages.type).toEqual(['array', 'null']);
+    const item = resolve(doc, packages.items as Json);
     expect(prop(item, 'name').pattern).toBe(PACKAGE_NAME.source);
     expect(prop(item, 'version').pattern).toBe(PACKAGE_VERSION.source);
     expect(item.required).toEqual(['name']);
@@ -64,16 +66,16 @@ describe('GET /openapi.json', () => {
     expect(rebuild.additionalProperties).toBe(false);
     expect(prop(rebuild, 'dryRun')).toMatchObject({ type: 'boolean', default: false });
     expect(prop(rebuild, 'force')).toMatchObject({ type: 'boolean', default: false });
-    const selector = prop(rebuild, 'selector');
+    const selector = resolve(doc, prop(rebuild, 'selector'));
     const selectors = (selector.anyOf as Json[]).map((s) => Object.keys(s.properties as Json));
     expect(selectors).toEqual([['all'], ['baseImageName'], ['tag']]);
     expect(selector.description).toMatch(/all.*baseImageName.*tag/s);
 
     const schedule = requestSchema(doc, '/v1/rebuildschedules', 'post');
     expect(schedule.required).toEqual(['name', 'cron', 'selector']);
-    expect(prop(schedule, 'cron').pattern).toEqual(expect.any(String));
+    expect(prop(schedule, 'cron').pattern).toBe(CRON.source);
     expect(prop(schedule, 'paused')).toMatchObject({ type: 'boolean', default: false });
-    expect(prop(schedule, 'selector').anyOf).toEqual(selector.anyOf);
+    expect(resolve(doc, prop(schedule, 'selector'))).toEqual(selector);
     // Actions on a schedule take no body.
     for (const action of ['pause', 'unpause', 'trigger']) {
       expect(doc.paths[`/v1/rebuildschedules/{name}/${action}`]!.post!.requestBody).toBeUndefined();
@@ -107,8 +109,8 @@ describe('GET /openapi.json', () => {
     const schemas = doc.components.schemas as Record<string, Json>;
     expect(prop(schemas.CreatedToken!, 'token').description).toMatch(/once/);
     expect(schemas.RebuildPlan!.required).toEqual(['id', 'dryRun', 'plan']);
-    expect(prop(schemas.RebuildPlan!, 'dryRun').const).toBe(true);
-    expect(prop(schemas.RebuildStarted!, 'status').const).toBe('RUNNING');
+    expect(prop(schemas.RebuildPlan!, 'dryRun').enum).toEqual([true]);
+    expect(prop(schemas.RebuildStarted!, 'status').enum).toEqual(['RUNNING']);
     expect(schemas.Rebuild!.properties).not.toHaveProperty('items');
     expect(schemas.RebuildDetail!.required).toContain('items');
     const nextRun = prop(schemas.RebuildSchedule!, 'nextRunTimes').items as Json;
@@ -119,7 +121,8 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(schemas.Build!.properties as Json)).toEqual(
       expect.arrayContaining(['inputsSha256', 'rebuildId', 'reusedBuildId', 'catalogDiff']),
     );
-    const diff = (prop(schemas.Build!, 'catalogDiff').anyOf as Json[]).find((s) => s.type === 'object')!;
+    const diff = prop(schemas.Build!, 'catalogDiff');
+    expect(diff.type).toEqual(['object', 'null']);
     expect(Object.keys(diff.properties as Json)).toEqual(['previousBuildId', 'added', 'removed', 'changed']);
   });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { openApiDocument } from '../../api/openapi/document.js';
-import { openApiPage } from '../../api/openapi/page.js';
-import { escapeHtml } from '../../api/openapi/page-html.js';
-import { app, EXPECTED_OPERATIONS, LANGUAGES } from '../helpers/openapi.js';
+import type { OpenAPIObject } from 'openapi3-ts/oas31';
+import { openApiPage } from '../../api/docs/page.js';
+import { escapeHtml } from '../../api/docs/page-html.js';
+import { app, EXPECTED_OPERATIONS, fetchDocument } from '../helpers/openapi.js';
 
 // The reference page: self-contained, listing every operation, escaping what it interpolates.
 
@@ -24,12 +24,12 @@ describe('GET /docs', () => {
     expect(html).toContain('&quot;required&quot;: [');
   });
 
-  it('escapes everything it interpolates', () => {
-    const doc = openApiDocument(LANGUAGES);
+  it('escapes everything it interpolates', async () => {
+    const doc = await fetchDocument();
     doc.info.title = '<script>alert(1)</script>';
     doc.paths['/v1/image']!.get!.summary = '"><img src=x onerror=alert(1)>';
     doc.paths['/v1/image']!.get!.parameters[0]!.description = "it's <b>bold</b> & more";
-    const html = openApiPage(doc);
+    const html = openApiPage(doc as unknown as OpenAPIObject);
     expect(html).not.toContain('<script>');
     expect(html).not.toContain('<img');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');

@@ -5,57 +5,163 @@ import { startTestService, type TestService } from '../helpers/service.js';
 const baseImage = { name: 'b', dockerUrl: '127.0.0.1:5000/dispatch-test/never-pulled:1', language: 'python3' };
 const image = { name: 'i', baseImageName: 'b' };
 const bundle = 'kind: Image\nname: i2\nbaseImageName: b\n';
+/** Created paused, so it never fires by itself; the trigger row starts one run of it. */
+const schedule = (name: string) => ({ name, cron: '0 3 * * *', selector: { all: true }, paused: true });
+const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 
-// Every endpoint, and who may call it. "allowed" means the request got past authorization (it may still be a
-// 404 or 400 of its own); "forbidden" is a 403. No worker: authorization does not need builds.
-const matrix: Array<[method: string, path: string, body: unknown, allowed: Role[]]> = [
-  ['GET', '/v1/baseimage', undefined, ['admin', 'developer', 'viewer']],
-  ['GET', '/v1/baseimage/b', undefined, ['admin', 'developer', 'viewer']],
-  ['POST', '/v1/baseimage', { ...baseImage, name: 'new-base' }, ['admin']],
-  ['PUT', '/v1/baseimage/b', baseImage, ['admin']],
-  ['DELETE', '/v1/baseimage/unused', undefined, ['admin']],
-  ['GET', '/v1/image', undefined, ['admin', 'developer', 'viewer']],
-  ['GET', '/v1/image/i', undefined, ['admin', 'developer', 'viewer']],
-  ['GET', '/v1/image/i/catalog', undefined, ['admin', 'developer', 'viewer']],
-  ['GET', '/v1/image/i/builds', undefined, ['admin', 'developer', 'viewer']],
-  ['GET', '/v1/image/i/logs', undefined, ['admin', 'developer', 'viewer']],
-  ['POST', '/v1/image', { ...image, name: 'new-image' }, ['admin', 'developer']],
-  ['PUT', '/v1/image/i', image, ['admin', 'developer']],
-  ['DELETE', '/v1/image/gone', undefined, ['admin', 'developer']],
-  ['POST', '/v1/bundle?operation=apply', bundle, ['admin', 'developer']],
-  ['GET', '/v1/token', undefined, ['admin']],
-  ['POST', '/v1/token', { name: 'ci', role: 'viewer' }, ['admin']],
-  ['DELETE', '/v1/token/00000000-0000-0000-0000-000000000000', undefined, ['admin']],
+type Request = { path: string; body?: unknown };
+/**
+ * One endpoint, and what each role gets from it: the exact status of every role allowed to call it (the request is
+ * built so that its outcome is known without a worker: a 404 is named as such), 403 for every other role.
+ * Requests that change something take the role in their path or body, so each role acts on a resource of its own.
+ */
+type Row = { method: string; request: (role: Role) => Request; allowed: Partial<Record<Role, number>> };
+
+const ROLES = ['admin', 'developer', 'viewer'] as const;
+const readers = (status: number) => ({ admin: status, developer: status, viewer: status });
+const developers = (status: number) => ({ admin: status, developer: status });
+const admins = (status: number) => ({ admin: status });
+const at = (path: string, body?: unknown) => () => ({ path, body });
+
+// Ids created in beforeAll (until then, what the test names show), read by the rows when they run.
+const ids = { rebuild: '{rebuildId}', token: '{tokenId}' };
+
+// Every operation of the API (a test below checks that against /openapi.json), in an order where each row finds
+// what it needs: e.g. the schedule is unpaused before it is paused again, so it ends paused.
+const matrix: Row[] = [
+  { method: 'GET', request: at('/v1/baseimage'), allowed: readers(200) },
+  { method: 'GET', request: at('/v1/baseimage/b'), allowed: readers(200) },
+  {
+    method: 'POST',
+    request: (role) => ({ path: '/v1/baseimage', body: { ...baseImage, name: `new-base-${role}` } }),
+    allowed: admins(201),
+  },
+  { method: 'PUT', request: at('/v1/baseimage/b', baseImage), allowed: admins(200) },
+  { method: 'DELETE', request: at('/v1/baseimage/unused'), allowed: admins(200) },
+  { method: 'GET', request: at('/v1/image'), allowed: readers(200) },
+  { method: 'GET', request: at('/v1/image/i'), allowed: readers(200) },
+  // Never built: nothing to list yet, which is a 404 of its own, not a refusal.
+  { method: 'GET', request: at('/v1/image/i/catalog'), allowed: readers(404) },
+  { method: 'GET', request: at('/v1/image/i/builds'), allowed: readers(200) },
+  { method: 'GET', request: at('/v1/image/i/logs'), allowed: readers(404) },
+  { method: 'GET', request: at(`/v1/image/i/builds/${MISSING_ID}/logs`), allowed: readers(404) },
+  {
+    method: 'POST',
+    request: (role) => ({ path: '/v1/image', body: { ...image, name: `new-image-${role}` } }),
+    allowed: developers(201),
+  },
+  { method: 'PUT', request: at('/v1/image/i', image), allowed: developers(200) },
+  { method: 'DELETE', request: (role) => ({ path: `/v1/image/doomed-${role}` }), allowed: developers(200) },
+  { method: 'POST', request: at('/v1/bundle?operation=apply', bundle), allowed: developers(200) },
+  { method: 'GET', request: at('/v1/token'), allowed: admins(200) },
+  { method: 'POST', request: at('/v1/token', { name: 'ci', role: 'viewer' }), allowed: admins(201) },
+  { method: 'DELETE', request: () => ({ path: `/v1/token/${ids.token}` }), allowed: admins(200) },
+  // Not a dry run: answered (202) as soon as the workflow is started, worker or not.
+  { method: 'POST', request: at('/v1/rebuilds', { selector: { all: true } }), allowed: developers(202) },
+  { method: 'GET', request: at('/v1/rebuilds'), allowed: readers(200) },
+  { method: 'GET', request: () => ({ path: `/v1/rebuilds/${ids.rebuild}` }), allowed: readers(200) },
+  { method: 'GET', request: at(`/v1/rebuilds/${MISSING_ID}`), allowed: readers(404) },
+  {
+    method: 'POST',
+    request: (role) => ({ path: '/v1/rebuildschedules', body: schedule(`new-${role}`) }),
+    allowed: developers(201),
+  },
+  { method: 'GET', request: at('/v1/rebuildschedules'), allowed: readers(200) },
+  { method: 'GET', request: at('/v1/rebuildschedules/nightly'), allowed: readers(200) },
+  { method: 'GET', request: at('/v1/rebuildschedules/missing'), allowed: readers(404) },
+  { method: 'POST', request: at('/v1/rebuildschedules/nightly/unpause'), allowed: developers(200) },
+  { method: 'POST', request: at('/v1/rebuildschedules/nightly/pause'), allowed: developers(200) },
+  { method: 'POST', request: at('/v1/rebuildschedules/nightly/trigger'), allowed: developers(200) },
+  { method: 'POST', request: at('/v1/rebuildschedules/missing/trigger'), allowed: developers(404) },
+  { method: 'DELETE', request: (role) => ({ path: `/v1/rebuildschedules/doomed-${role}` }), allowed: developers(200) },
 ];
 
 describe('roles', () => {
   let service: TestService;
+  const scheduleNames = ['nightly', ...ROLES.flatMap((role) => [`new-${role}`, `doomed-${role}`])];
+
   beforeAll(async () => {
     service = await startTestService({ worker: false });
-    await service.call('POST', '/v1/baseimage', baseImage);
-    await service.call('POST', '/v1/image', image);
+    const setUp = async (method: string, path: string, body: unknown, status: number) => {
+      const answer = await service.call(method, path, body);
+      expect(answer.status, `${method} ${path}: ${JSON.stringify(answer.body)}`).toBe(status);
+      return answer.body as Record<string, string>;
+    };
+    await setUp('POST', '/v1/baseimage', baseImage, 201);
+    await setUp('POST', '/v1/baseimage', { ...baseImage, name: 'unused' }, 201);
+    await setUp('POST', '/v1/image', image, 201);
+    for (const role of ROLES) {
+      await setUp('POST', '/v1/image', { ...image, name: `doomed-${role}` }, 201);
+      await setUp('POST', '/v1/rebuildschedules', schedule(`doomed-${role}`), 201);
+    }
+    await setUp('POST', '/v1/rebuildschedules', schedule('nightly'), 201);
+    ids.rebuild = (await setUp('POST', '/v1/rebuilds', { selector: { all: true } }, 202)).id!;
+    ids.token = (await setUp('POST', '/v1/token', { name: 'doomed', role: 'viewer' }, 201)).id!;
   });
-  afterAll(() => service.close());
+
+  afterAll(async () => {
+    if (!service) return;
+    // Temporal schedules outlive the test service on the dev server: remove every one this test made.
+    const { schedule: schedules } = service.temporal;
+    for (const name of scheduleNames) {
+      await schedules
+        .getHandle(`rebuild-schedule/${service.org}/${name}`)
+        .delete()
+        .catch(() => undefined);
+    }
+    // The rebuilds (started and triggered) would wait forever for a worker: stop them by id, then the rest (close).
+    const { body: rebuilds } = await service.call('GET', '/v1/rebuilds');
+    const workflowIds = [
+      `rebuild/${service.org}/schedule-nightly`,
+      ...(rebuilds as Array<{ id: string }>).map((r) => `rebuild/${service.org}/${r.id}`),
+    ];
+    for (const workflowId of workflowIds) {
+      await service.temporal.workflow
+        .getHandle(workflowId)
+        .terminate('roles test finished')
+        .catch(() => undefined);
+    }
+    await service.close();
+  });
 
   const headersFor = (body: unknown): Record<string, string> =>
     typeof body === 'string' ? { 'Content-Type': 'application/yaml' } : {};
 
-  for (const [method, path, body, allowed] of matrix) {
-    for (const role of ['admin', 'developer', 'viewer'] as const) {
-      const expected = allowed.includes(role) ? 'allowed' : 'forbidden';
-      it(`${role} ${method} ${path}: ${expected}`, async () => {
+  it('has a row for every /v1 operation the API serves', async () => {
+    const document = (await (await service.app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const operations = Object.entries(document.paths)
+      .filter(([path]) => path.startsWith('/v1/'))
+      .flatMap(([path, item]) => Object.keys(item).map((method) => ({ method: method.toUpperCase(), path })));
+    const operationOf = (method: string, concrete: string) =>
+      operations.find(
+        (op) =>
+          op.method === method &&
+          new RegExp(`^${op.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(concrete.replace(/\?.*$/, '')),
+      );
+    const covered = matrix.map((row) => {
+      const op = operationOf(row.method, row.request('admin').path);
+      return op ? `${op.method} ${op.path}` : `${row.method} ${row.request('admin').path} (no such operation)`;
+    });
+    expect(operations.length).toBeGreaterThan(0);
+    expect([...new Set(covered)].sort()).toEqual(operations.map((op) => `${op.method} ${op.path}`).sort());
+  });
+
+  for (const row of matrix) {
+    const { method } = row;
+    for (const role of ROLES) {
+      const expected = row.allowed[role] ?? 403;
+      it(`${role} ${method} ${row.request(role).path}: ${expected}`, async () => {
+        const { path, body } = row.request(role);
         const answer = await service.callAs(role, method, path, body, headersFor(body));
-        if (expected === 'forbidden') {
-          expect(answer.status).toBe(403);
-          expect(answer.body.message).toContain(`role ${role} may not ${method}`);
-        } else {
-          expect([401, 403]).not.toContain(answer.status);
-        }
+        expect(answer.status, JSON.stringify(answer.body)).toBe(expected);
+        if (expected === 403) expect(answer.body.message).toContain(`role ${role} may not ${method}`);
       });
     }
 
-    it(`${method} ${path} without a token answers 401`, async () => {
-      const response = await service.app.request(path, { method });
+    it(`${method} ${row.request('admin').path} without a token answers 401`, async () => {
+      const response = await service.app.request(row.request('admin').path, { method });
       expect(response.status).toBe(401);
       expect(await response.json()).toEqual({
         code: 401,
@@ -63,6 +169,26 @@ describe('roles', () => {
       });
     });
   }
+
+  it('left the allowed changes in place, and none of the refused ones', async () => {
+    const names = async (path: string) =>
+      ((await service.call('GET', path)).body as Array<{ name: string }>).map((r) => r.name);
+    expect(await names('/v1/baseimage')).toEqual(expect.arrayContaining(['new-base-admin']));
+    expect(await names('/v1/baseimage')).not.toContain('new-base-developer');
+    expect(await names('/v1/baseimage')).not.toContain('unused');
+    const images = await names('/v1/image');
+    expect(images).toEqual(expect.arrayContaining(['new-image-admin', 'new-image-developer', 'i2']));
+    expect(images).not.toContain('new-image-viewer');
+    expect(images).not.toContain('doomed-admin');
+    expect(images).not.toContain('doomed-developer');
+    expect(images).toContain('doomed-viewer');
+    const schedules = await names('/v1/rebuildschedules');
+    expect(schedules).toEqual(expect.arrayContaining(['nightly', 'new-admin', 'new-developer', 'doomed-viewer']));
+    expect(schedules).not.toContain('new-viewer');
+    expect(schedules).not.toContain('doomed-admin');
+    const nightly = await service.call('GET', '/v1/rebuildschedules/nightly');
+    expect(nightly.body.paused).toBe(true);
+  });
 
   it('refuses an unknown token with 401', async () => {
     const response = await service.app.request('/v1/image', { headers: { Authorization: 'Bearer dsp_not-a-token' } });

@@ -37,7 +37,9 @@ describe('the build firewall', () => {
     const blocked = rules.findIndex((r) => r.includes('-d 10.0.0.0/8'));
     expect(dns).toBeGreaterThan(0);
     expect(dns).toBeLessThan(blocked);
-    expect(nameserversOf('# x\nnameserver 10.255.255.53\nnameserver 127.0.0.53\nnameserver ::1\nsearch x\n')).toEqual(['10.255.255.53']);
+    expect(nameserversOf('# x\nnameserver 10.255.255.53\nnameserver 127.0.0.53\nnameserver ::1\nsearch x\n')).toEqual([
+      '10.255.255.53',
+    ]);
   });
 
   it('refuses link-local and the blocked ranges on the way out, and nothing else', () => {

@@ -64,7 +64,7 @@ describe('bundle files', () => {
   });
 
   it("prints one line per result, in the original's words", () => {
-    const result = { index: 0, kind: 'BaseImage', name: 'py', status: 'INITIALIZED' };
+    const result = { index: 0, kind: 'BaseImage' as const, name: 'py', status: 'INITIALIZED' as const };
     expect(resultLine({ ...result, result: 'created' })).toBe('Created BaseImage: py');
     expect(resultLine({ ...result, result: 'unchanged' })).toBe('Unchanged BaseImage: py');
     expect(resultLine({ ...result, kind: 'Image', result: 'deleted' })).toBe('Deleted Image: py');

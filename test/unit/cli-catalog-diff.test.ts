@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildColumns, buildColumnsFor, type Build } from '../../cli/build-commands.js';
-import { comparisonLine, diffColumns, diffRows, diffSummary, type CatalogDiff } from '../../cli/catalog-diff.js';
+import type { Build, CatalogDiff } from '../../cli/api-types.js';
+import { buildColumns, buildColumnsFor } from '../../cli/build-commands.js';
+import { comparisonLine, diffColumns, diffRows, diffSummary } from '../../cli/catalog-diff.js';
 import { renderTable } from '../../cli/table.js';
 
 const diff: CatalogDiff = {
@@ -16,7 +17,7 @@ const build = (id: string, catalogDiff: CatalogDiff | null): Build => ({
   id,
   generation: 1,
   trigger: 'rebuild',
-  inputs: {},
+  inputs: null,
   inputsSha256: null,
   rebuildId: null,
   reusedBuildId: null,

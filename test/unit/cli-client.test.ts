@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, ConnectionError, DispatchClient, type ClientOptions } from '../../cli/client.js';
+import { HttpError, ConnectionError, DispatchClient, type ClientOptions } from '../../cli/client.js';
 
 type Seen = { url: string; init: RequestInit };
 
@@ -55,10 +55,10 @@ describe('DispatchClient', () => {
     expect(String(error)).not.toContain('dsp_secret');
   });
 
-  it('turns an error body into an ApiError printed as [Code: N] message', async () => {
+  it('turns an error body into an HttpError printed as [Code: N] message', async () => {
     const client = clientAnswering(() => json(409, { code: 409, message: 'base image py already exists' }));
     const error = await client.get('/v1/baseimage/py').catch((err: unknown) => err);
-    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toBeInstanceOf(HttpError);
     expect(String(error)).toBe('[Code: 409] base image py already exists');
   });
 

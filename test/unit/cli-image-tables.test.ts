@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildColumns, catalogColumns, formatDuration, type Build } from '../../cli/build-commands.js';
-import { imageKind, type Image } from '../../cli/image-commands.js';
+import type { Build, Image } from '../../cli/api-types.js';
+import { buildColumns, catalogColumns, formatDuration } from '../../cli/build-commands.js';
+import { imageKind } from '../../cli/image-commands.js';
 import { formatDate, pad, renderTable } from '../../cli/table.js';
 import type { Column } from '../../cli/output.js';
 
@@ -22,7 +23,7 @@ const image = (over: Partial<Image>): Image => ({
   systemDependencies: { packages: [] },
   tags: [],
   status: 'CREATING',
-  reason: null,
+  reason: [],
   createdTime: 0,
   modifiedTime: 0,
   ...over,
@@ -55,7 +56,7 @@ describe('build and catalog tables', () => {
       id: '0c3f',
       generation: 1,
       trigger: 'create',
-      inputs: {},
+      inputs: null,
       inputsSha256: null,
       rebuildId: null,
       reusedBuildId: null,

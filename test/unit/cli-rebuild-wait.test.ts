@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError } from '../../cli/client.js';
+import { HttpError } from '../../cli/client.js';
 import { itemColumns, planColumns, rebuildColumns } from '../../cli/rebuild-commands.js';
-import { failedItems, followRebuild, progressLine, type Rebuild, type RebuildItem } from '../../cli/rebuild-wait.js';
-import { nextRun, scheduleColumns, type RebuildSchedule } from '../../cli/schedule-commands.js';
+import type { RebuildDetail as Rebuild, RebuildItem, RebuildSchedule } from '../../cli/api-types.js';
+import { failedItems, followRebuild, progressLine } from '../../cli/rebuild-wait.js';
+import { nextRun, scheduleColumns } from '../../cli/schedule-commands.js';
 import { formatDate } from '../../cli/table.js';
 
 const item = (imageName: string, outcome: string): RebuildItem => ({
@@ -13,7 +14,7 @@ const item = (imageName: string, outcome: string): RebuildItem => ({
   outcome,
   buildId: null,
 });
-const run = (status: string, items: RebuildItem[]): Rebuild => ({
+const run = (status: Rebuild['status'], items: RebuildItem[]): Rebuild => ({
   id: 'r1',
   selector: { all: true },
   dryRun: false,
@@ -37,8 +38,8 @@ describe('rebuild progress', () => {
 
   it('follows a run from before its row exists until DONE, printing each change once', async () => {
     const progress = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const answers: (Rebuild | ApiError)[] = [
-      new ApiError(404, 'rebuild r1 not found'),
+    const answers: (Rebuild | HttpError)[] = [
+      new HttpError(404, 'rebuild r1 not found'),
       run('RUNNING', [item('a', 'PENDING'), item('b', 'PENDING')]),
       run('RUNNING', [item('a', 'PENDING'), item('b', 'PENDING')]),
       run('RUNNING', [item('a', 'RUNNING'), item('b', 'PENDING')]),
@@ -49,7 +50,7 @@ describe('rebuild progress', () => {
       get: async <T>(path: string) => {
         paths.push(path);
         const answer = answers.shift();
-        if (answer instanceof ApiError) throw answer;
+        if (answer instanceof HttpError) throw answer;
         return answer as T;
       },
     };
@@ -68,7 +69,7 @@ describe('rebuild progress', () => {
   it('passes errors other than a 404 on', async () => {
     const client = {
       get: async () => {
-        throw new ApiError(403, 'forbidden');
+        throw new HttpError(403, 'forbidden');
       },
     };
     await expect(followRebuild(client, 'r1', 60, { sleep: async () => undefined })).rejects.toThrow('forbidden');

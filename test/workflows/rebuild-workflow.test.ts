@@ -1,0 +1,404 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ApplicationFailure } from '@temporalio/common';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import type { BuildRequest } from '../../activities/build-image.js';
+import type { ImagePlan } from '../../activities/rebuild.js';
+import type { imageWorkflow } from '../../workflows/image.js';
+import { batchQueueFor, verifyQueueFor, workflowIdFor, type RebuildJob } from '../../workflows/jobs.js';
+import type { rebuildWorkflow } from '../../workflows/rebuild.js';
+import {
+  baseState,
+  deferred,
+  startStubWorkers,
+  stubEnvironment,
+  type Scenario,
+  type StubWorkers,
+  type Stubs,
+} from './stub-worker.js';
+
+// rebuildWorkflow on stub activities, its image builds included (real imageWorkflow children): the batch cap, the
+// groups of identical inputs built once, and what each item ends as when its image moved on, is being built
+// already, or fails.
+
+const DOCKER_URL = '127.0.0.1:5000/dispatch-test/python:3.12';
+const POLICY = { buildTimeoutMs: 60_000, heartbeatTimeoutMs: 30_000, baseImageWaitMs: 60_000 };
+
+let env: TestWorkflowEnvironment;
+let workers: StubWorkers;
+beforeAll(async () => {
+  env = await stubEnvironment();
+  workers = await startStubWorkers(env, 'wf-rebuild');
+});
+afterAll(async () => {
+  await workers?.stop();
+  await env?.teardown();
+});
+
+/** An image of the org: its name, the hash of its build inputs, whether the plan rebuilds it. */
+type FakeImage = { name: string; inputs?: string; baseImageName?: string; rebuild?: boolean; deleted?: boolean };
+
+const idOf = (name: string) => `id-${name}`;
+const nameOf = (imageId: string) => imageId.replace(/^id-/, '');
+const pushed = (request: BuildRequest) => ({
+  dockerUrl: `127.0.0.1:5000/dispatch/${request.imageId}:${request.buildId}`,
+  digest: `sha256:${request.imageId.padEnd(64, '0')}`,
+});
+
+/**
+ * The service as the workflows see it: the org's images, plans that rebuild what the test says, base images READY,
+ * records that accept everything, and `buildAndPush` as the test gives it.
+ */
+function rebuildStubs(images: FakeImage[], overrides: Stubs = {}): Stubs {
+  const byId = new Map(images.map((image) => [idOf(image.name), image]));
+  return {
+    openRebuild: async () => undefined,
+    selectRebuildImages: async () =>
+      images.map((i) => ({ id: idOf(i.name), name: i.name, baseImageName: i.baseImageName ?? 'py', generation: 1 })),
+    reverifyBaseImage: async ({ name }) => ({ name, dockerUrl: DOCKER_URL, digest: `sha256:${'a'.repeat(64)}` }),
+    planImageRebuild: async ({ imageId }): Promise<ImagePlan | null> => {
+      const image = byId.get(imageId)!;
+      if (image.deleted) return null;
+      const rebuild = image.rebuild ?? true;
+      return {
+        imageName: image.name,
+        baseImageName: image.baseImageName ?? 'py',
+        imageId,
+        generation: 1,
+        rebuild,
+        reason: rebuild ? 'the base image moved' : 'up to date',
+        inputsSha256: image.inputs ?? `inputs-of-${image.name}`,
+      };
+    },
+    recordRebuildPlan: async () => undefined,
+    setRebuildItemOutcome: async () => undefined,
+    finishRebuild: async () => undefined,
+    beginImageBuild: async ({ target }) => ({ buildId: `build-${target.id}`, base: baseState('READY') }),
+    acquireBuildSlot: async () => true,
+    releaseBuildSlot: async () => undefined,
+    buildAndPush: async (request) => pushed(request),
+    recordCatalog: async () => ({ packages: 1 }),
+    completeImageBuild: async () => undefined,
+    ...overrides,
+  };
+}
+
+const jobFor = (run: Scenario, overrides: Partial<RebuildJob> = {}): RebuildJob => ({
+  org: run.org,
+  selector: { all: true },
+  dryRun: false,
+  force: false,
+  trigger: 'api',
+  rebuildId: randomUUID(),
+  concurrency: 2,
+  policy: POLICY,
+  ...overrides,
+});
+
+const start = (job: RebuildJob) =>
+  env.client.workflow.start<typeof rebuildWorkflow>('rebuildWorkflow', {
+    taskQueue: workers.taskQueue,
+    workflowId: `rebuild/${job.org}/${job.rebuildId ?? randomUUID()}`,
+    args: [job],
+  });
+
+/**
+ * The image builds a rebuild has open, read once it is idle: no workflow task and no activity pending, so it can
+ * start nothing more until one of them ends. (Server state, not an event this process sees: polled.)
+ */
+async function openChildrenOnceIdle(handle: WorkflowHandle<typeof rebuildWorkflow>): Promise<number> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const { raw } = await handle.describe();
+    if (!raw.pendingWorkflowTask && !raw.pendingActivities?.length) return raw.pendingChildren?.length ?? 0;
+    if (Date.now() > deadline) throw new Error('the rebuild never became idle');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Every item's outcomes, in the order the rebuild set them. */
+function outcomesOf(run: Scenario): Record<string, Array<{ outcome: string; reason?: string; buildId?: string }>> {
+  const all: Record<string, Array<{ outcome: string; reason?: string; buildId?: string }>> = {};
+  for (const { imageName, outcome, reason, buildId } of run.recorder.named('setRebuildItemOutcome')) {
+    const change = { outcome, ...(reason !== undefined && { reason }), ...(buildId !== undefined && { buildId }) };
+    (all[imageName] ??= []).push(change);
+  }
+  return all;
+}
+
+/** Where in the call log an item got `outcome`. */
+const outcomeIndex = (run: Scenario, imageName: string, outcome: string) =>
+  run.recorder.calls.findIndex((c) => {
+    const change = c.args[0] as { imageName?: string; outcome?: string };
+    return c.name === 'setRebuildItemOutcome' && change.imageName === imageName && change.outcome === outcome;
+  });
+
+const succeeded = (name: string) => [{ outcome: 'RUNNING' }, { outcome: 'SUCCEEDED', buildId: `build-${idOf(name)}` }];
+
+describe.concurrent('rebuildWorkflow', () => {
+  it('never runs more builds at once than its concurrency, and every item ends with an outcome', async ({ expect }) => {
+    const concurrency = 2;
+    const images = ['a', 'b', 'c', 'd', 'e'].map((name) => ({ name }));
+    let running = 0;
+    let peak = 0;
+    let finished = 0;
+    const inFlight: Array<() => void> = [];
+    let holding = true;
+    const run: Scenario = workers.scenario(
+      rebuildStubs(images, {
+        // A build runs until the test lets it finish.
+        buildAndPush: async (request) => {
+          running++;
+          peak = Math.max(peak, running);
+          const done = deferred();
+          inFlight.push(done.resolve);
+          run.recorder.changed();
+          if (holding) await done.promise;
+          running--;
+          finished++;
+          run.recorder.changed();
+          return pushed(request);
+        },
+      }),
+    );
+    const job = jobFor(run, { concurrency });
+    const handle = await start(job);
+    // Round by round: once the batch has as many builds running as it may, and nothing left to do but wait, count
+    // its open image builds; then let the running ones finish.
+    try {
+      for (let done = 0; done < images.length;) {
+        const expected = Math.min(concurrency, images.length - done);
+        await run.recorder.until(`${expected} builds running`, () => running >= expected);
+        expect(await openChildrenOnceIdle(handle)).toBe(expected);
+        expect(running).toBe(expected);
+        done += inFlight.splice(0).map((finish) => finish()).length;
+        await run.recorder.until(`${done} builds finished`, () => finished === done);
+      }
+    } finally {
+      holding = false;
+      for (const finish of inFlight.splice(0)) finish();
+    }
+    const outcome = await handle.result();
+
+    expect(peak).toBe(concurrency);
+    expect(outcome.plan.map((p) => p.imageName)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(outcomesOf(run)).toEqual(Object.fromEntries(images.map(({ name }) => [name, succeeded(name)])));
+    expect(run.recorder.named('finishRebuild')).toEqual([{ rebuildId: job.rebuildId }]);
+    expect(run.recorder.names().at(-1)).toBe('finishRebuild');
+    // Not forced: every build may reuse an identical earlier one; all of them run in the batch slots.
+    const builds = run.recorder.calls.filter((c) => c.name === 'buildAndPush');
+    expect(builds.map((c) => (c.args[0] as BuildRequest).allowReuse)).toEqual([true, true, true, true, true]);
+    expect(new Set(builds.map((c) => c.taskQueue))).toEqual(new Set([batchQueueFor(workers.taskQueue)]));
+  });
+
+  it('builds images with identical inputs once: the others wait for it and reuse its result', async ({ expect }) => {
+    const images = [
+      { name: 'a1', inputs: 'same' },
+      { name: 'a2', inputs: 'same' },
+      { name: 'a3', inputs: 'same' },
+      { name: 'b1', inputs: 'other' },
+    ];
+    const inputsOf = new Map(images.map((i) => [idOf(i.name), i.inputs]));
+    // Reuse as the build activity does it: identical inputs built before (and reuse allowed) are not built again.
+    const finishedBuilds = new Map<string, { dockerUrl: string; digest: string }>();
+    const built: string[] = [];
+    const reused: string[] = [];
+    const run: Scenario = workers.scenario(
+      rebuildStubs(images, {
+        buildAndPush: async (request) => {
+          const inputs = inputsOf.get(request.imageId)!;
+          const earlier = request.allowReuse ? finishedBuilds.get(inputs) : undefined;
+          if (earlier) {
+            reused.push(nameOf(request.imageId));
+            return { ...pushed(request), digest: earlier.digest };
+          }
+          built.push(nameOf(request.imageId));
+          run.recorder.changed();
+          // Held until both distinct inputs are building: images of one group built side by side would show here.
+          await run.recorder.until('a build of each distinct input', () => built.length >= 2);
+          const result = pushed(request);
+          finishedBuilds.set(inputs, result);
+          return result;
+        },
+      }),
+    );
+    // Room for every image at once, and forced: only the grouping keeps identical inputs from being built twice.
+    const job = jobFor(run, { concurrency: 4, force: true });
+    await (await start(job)).result();
+
+    expect(built.sort()).toEqual(['a1', 'b1']);
+    expect(reused).toEqual(['a2', 'a3']);
+    // Forced: the first of each group builds afresh; the rest of the group may take its result.
+    const allowReuse = Object.fromEntries(
+      run.recorder.named('buildAndPush').map((r) => [nameOf(r.imageId), r.allowReuse]),
+    );
+    expect(allowReuse).toEqual({ a1: false, a2: true, a3: true, b1: false });
+    // One after another, in plan order.
+    expect(outcomeIndex(run, 'a1', 'SUCCEEDED')).toBeLessThan(outcomeIndex(run, 'a2', 'RUNNING'));
+    expect(outcomeIndex(run, 'a2', 'SUCCEEDED')).toBeLessThan(outcomeIndex(run, 'a3', 'RUNNING'));
+    const digests = Object.fromEntries(
+      run.recorder.named('completeImageBuild').map((c) => [nameOf(c.target.id), 'digest' in c.end && c.end.digest]),
+    );
+    expect(digests.a2).toBe(digests.a1);
+    expect(digests.a3).toBe(digests.a1);
+    expect(outcomesOf(run)).toEqual(Object.fromEntries(images.map(({ name }) => [name, succeeded(name)])));
+  });
+
+  it('marks an image whose spec changed since the plan SKIPPED: its own build takes over', async ({ expect }) => {
+    const images = [{ name: 'kept' }, { name: 'changed' }];
+    const run = workers.scenario(
+      rebuildStubs(images, {
+        // The generation the plan saw is no longer current: the image build stops before it begins.
+        beginImageBuild: async ({ target }) =>
+          target.id === idOf('changed') ? null : { buildId: `build-${target.id}`, base: baseState('READY') },
+      }),
+    );
+    const job = jobFor(run);
+    await (await start(job)).result();
+    expect(outcomesOf(run)).toEqual({
+      kept: succeeded('kept'),
+      changed: [
+        { outcome: 'RUNNING' },
+        { outcome: 'SKIPPED', reason: 'the image changed since the plan; its own build takes over' },
+      ],
+    });
+    expect(run.recorder.named('buildAndPush').map((r) => nameOf(r.imageId))).toEqual(['kept']);
+    expect(run.recorder.named('finishRebuild')).toHaveLength(1);
+  });
+
+  it('marks an image SKIPPED when a newer spec terminates its build, and goes on with the others', async ({
+    expect,
+  }) => {
+    const images = [{ name: 'first' }, { name: 'second' }];
+    const firstBuild = deferred<void>();
+    const run: Scenario = workers.scenario(
+      rebuildStubs(images, {
+        buildAndPush: async (request) => {
+          if (request.imageId === idOf('first')) await firstBuild.promise;
+          return pushed(request);
+        },
+      }),
+    );
+    const job = jobFor(run, { concurrency: 1 });
+    const handle = await start(job);
+    try {
+      await run.recorder.until('the first build', () => run.recorder.named('buildAndPush').length === 1);
+      // What the API does when a new spec of the image arrives: the running build's workflow is replaced.
+      await env.client.workflow.getHandle(workflowIdFor('Image', job.org, 'first')).terminate('a newer spec');
+      await handle.result();
+    } finally {
+      firstBuild.resolve();
+    }
+    expect(outcomesOf(run)).toEqual({
+      first: [{ outcome: 'RUNNING' }, { outcome: 'SKIPPED', reason: 'superseded by a newer spec of the image' }],
+      second: succeeded('second'),
+    });
+  });
+
+  it('marks an image SKIPPED when a build of it is already running, and does not build it twice', async ({
+    expect,
+  }) => {
+    const images = [{ name: 'busy' }, { name: 'idle' }];
+    const developersBuild = deferred<void>();
+    const run: Scenario = workers.scenario(
+      rebuildStubs(images, {
+        buildAndPush: async (request) => {
+          if (!request.allowReuse) throw new Error('unexpected forced build');
+          if (request.imageId === idOf('busy')) await developersBuild.promise;
+          return pushed(request);
+        },
+      }),
+    );
+    // A developer's build of "busy" is in progress under the image's workflow id.
+    const developer = await env.client.workflow.start<typeof imageWorkflow>('imageWorkflow', {
+      taskQueue: workers.taskQueue,
+      workflowId: workflowIdFor('Image', run.org, 'busy'),
+      args: [{ id: idOf('busy'), org: run.org, name: 'busy', generation: 1, baseImageName: 'py', trigger: 'update' }],
+    });
+    try {
+      await run.recorder.until("the developer's build", () => run.recorder.named('buildAndPush').length === 1);
+      const job = jobFor(run);
+      await (await start(job)).result();
+      expect(outcomesOf(run)).toEqual({
+        busy: [{ outcome: 'RUNNING' }, { outcome: 'SKIPPED', reason: 'a build of this image was already running' }],
+        idle: succeeded('idle'),
+      });
+    } finally {
+      developersBuild.resolve();
+    }
+    await developer.result();
+    expect(run.recorder.named('buildAndPush').map((r) => nameOf(r.imageId))).toEqual(['busy', 'idle']);
+  });
+
+  it("marks a failed build FAILED with the build's reason, and the batch still finishes", async ({ expect }) => {
+    const images = [{ name: 'broken' }, { name: 'fine' }];
+    const reason = 'pip install: no matching distribution found for flask==99';
+    const run = workers.scenario(
+      rebuildStubs(images, {
+        buildAndPush: async (request) => {
+          if (request.imageId === idOf('broken')) throw ApplicationFailure.nonRetryable(reason, 'BuildFailed');
+          return pushed(request);
+        },
+      }),
+    );
+    const job = jobFor(run);
+    await (await start(job)).result();
+    expect(outcomesOf(run)).toEqual({
+      broken: [{ outcome: 'RUNNING' }, { outcome: 'FAILED', reason: `image broken: ${reason}` }],
+      fine: succeeded('fine'),
+    });
+    expect(run.recorder.named('finishRebuild')).toHaveLength(1);
+  });
+
+  it('a dry run re-verifies each base image once, on the verify queue, records the plan and builds nothing', async ({
+    expect,
+  }) => {
+    const images = [
+      { name: 'p1', baseImageName: 'py' },
+      { name: 'p2', baseImageName: 'py', rebuild: false },
+      { name: 'n1', baseImageName: 'node' },
+      { name: 'gone', baseImageName: 'node', deleted: true },
+    ];
+    const run = workers.scenario(rebuildStubs(images));
+    // A scheduled run: the workflow makes its own rebuild id.
+    const job = jobFor(run, { dryRun: true, rebuildId: undefined });
+    const { rebuildId, plan } = await (await start(job)).result();
+
+    expect(run.recorder.named('openRebuild')).toEqual([expect.objectContaining({ id: rebuildId, dryRun: true })]);
+    const reverified = run.recorder.calls.filter((c) => c.name === 'reverifyBaseImage');
+    expect(reverified.map((c) => c.args[0]).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)))).toEqual(
+      [
+        { org: run.org, name: 'node', dryRun: true },
+        { org: run.org, name: 'py', dryRun: true },
+      ],
+    );
+    const planned = run.recorder.calls.filter((c) => c.name === 'planImageRebuild');
+    for (const call of [...reverified, ...planned]) expect(call.taskQueue).toBe(verifyQueueFor(workers.taskQueue));
+    // Each image is planned against its own base image's verification.
+    expect(
+      Object.fromEntries(run.recorder.named('planImageRebuild').map((p) => [nameOf(p.imageId), p.base.name])),
+    ).toEqual({ p1: 'py', p2: 'py', n1: 'node', gone: 'node' });
+
+    // The deleted image drops out; the unchanged one is in the plan, not rebuilt.
+    const expectedPlan = [
+      { imageName: 'p1', baseImageName: 'py', rebuild: true, reason: 'the base image moved' },
+      { imageName: 'p2', baseImageName: 'py', rebuild: false, reason: 'up to date' },
+      { imageName: 'n1', baseImageName: 'node', rebuild: true, reason: 'the base image moved' },
+    ];
+    expect(plan).toEqual(expectedPlan);
+    expect(run.recorder.named('recordRebuildPlan')).toEqual([{ rebuildId, items: expectedPlan, dryRun: true }]);
+    for (const name of ['setRebuildItemOutcome', 'beginImageBuild', 'buildAndPush', 'finishRebuild'] as const) {
+      expect(run.recorder.named(name), name).toEqual([]);
+    }
+  });
+
+  it('builds only what the plan rebuilds', async ({ expect }) => {
+    const images = [{ name: 'moved' }, { name: 'same', rebuild: false }];
+    const run = workers.scenario(rebuildStubs(images));
+    await (await start(jobFor(run))).result();
+    expect(run.recorder.named('buildAndPush').map((r) => nameOf(r.imageId))).toEqual(['moved']);
+    // The unchanged item keeps the outcome the recorded plan gave it.
+    expect(outcomesOf(run)).toEqual({ moved: succeeded('moved') });
+  });
+});
