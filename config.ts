@@ -28,6 +28,8 @@ const schema = z.object({
    * (a queue of their own): a developer's own build never waits behind a batch.
    */
   REBUILD_CONCURRENCY: z.coerce.number().int().positive().default(2),
+  // How long POST /v1/rebuilds waits for a dry run's plan before answering 503 (the plan workflow is timed out too).
+  REBUILD_PLAN_TIMEOUT_SECONDS: z.coerce.number().positive().default(300),
   /** Credentials for pushing to IMAGE_REGISTRY; empty for an open registry. Never logged. */
   REGISTRY_USERNAME: z.string().default(''),
   REGISTRY_PASSWORD: z.string().default(''),

@@ -20,9 +20,10 @@ import { TAGS } from './tags.js';
 /** One document of a bundle: a base image or an image body with its kind. */
 const bundleDocumentSchema = (languages: readonly string[]) =>
   z
+    // New objects from the bodies' fields: an `allOf` of the named body and a strict {kind} could match nothing.
     .union([
-      baseImageBodySchema(languages).extend({ kind: z.literal('BaseImage') }),
-      imageBodySchema.extend({ kind: z.literal('Image') }),
+      z.strictObject({ ...baseImageBodySchema(languages).shape, kind: z.literal('BaseImage') }),
+      z.strictObject({ ...imageBodySchema.shape, kind: z.literal('Image') }),
     ])
     .openapi('BundleDocument', {
       description:

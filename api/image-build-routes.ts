@@ -17,20 +17,15 @@ const common = { resource: IMAGE, tags: [TAGS.builds], roles: READERS, method: '
 const params = nameParams(IMAGE);
 const buildParams = z.object({
   name: params.shape.name,
-  buildId: z
-    .uuid({ error: 'must be a UUID' })
-    .openapi({
-      param: { name: 'buildId', in: 'path' },
-      description: 'The id of one build, as listed by /v1/image/{name}/builds.',
-    }),
+  buildId: z.uuid({ error: 'must be a UUID' }).openapi({
+    param: { name: 'buildId', in: 'path' },
+    description: 'The id of one build, as listed by /v1/image/{name}/builds.',
+  }),
 });
 const followQuery = z.object({
-  follow: z
-    .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
-    .optional()
-    .openapi({
-      description: 'true (or 1): keep the response open and stream the log as it grows until the build ends.',
-    }),
+  follow: z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).optional().openapi({
+    description: 'true (or 1): keep the response open and stream the log as it grows until the build ends.',
+  }),
 });
 const logAnswer = {
   description: 'The build output as plain text (streamed while following).',

@@ -15,6 +15,8 @@ import {
 
 export const IMAGE = 'image';
 const MAX_MANIFEST_BYTES = 512 * 1024;
+// Postgres text cannot hold NUL; a manifest may hold tabs and newlines.
+const NO_NUL = /^[^\u0000]*$/;
 
 export const systemPackageSchema = z
   .strictObject({
@@ -38,6 +40,7 @@ export const imageBodySchema = z
         manifest: z
           .string()
           .max(MAX_MANIFEST_BYTES, `must be at most ${MAX_MANIFEST_BYTES} bytes`)
+          .regex(NO_NUL, 'must not contain NUL bytes')
           .default('')
           .openapi({
             description:
@@ -60,11 +63,9 @@ export const imageBodySchema = z
   .openapi('ImageBody', { description: 'An image as sent to POST and PUT /v1/image (JSON or YAML).' });
 
 /** The body of PUT /v1/image/{name}: the name in the path wins over the one in the body. */
-export const imageUpdateSchema = imageBodySchema
-  .partial({ name: true })
-  .openapi('ImageUpdateBody', {
-    description: 'An image spec as sent to PUT /v1/image/{name}; the name in the path wins.',
-  });
+export const imageUpdateSchema = imageBodySchema.partial({ name: true }).openapi('ImageUpdateBody', {
+  description: 'An image spec as sent to PUT /v1/image/{name}; the name in the path wins.',
+});
 
 export type ImageBody = z.infer<typeof imageBodySchema>;
 

@@ -19,6 +19,7 @@ const starter = {
   taskQueue: config.TASK_QUEUE,
   buildPolicy,
   rebuildConcurrency: config.REBUILD_CONCURRENCY,
+  planTimeoutSeconds: config.REBUILD_PLAN_TIMEOUT_SECONDS,
 };
 
 const app = createApp({ config, database, temporal, starter, logger });

@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { WorkflowFailedError } from '@temporalio/client';
+import { TimeoutFailure, WorkflowFailedError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { findBaseImage } from '../db/base-images.js';
 import { deleteRebuild, findRebuild, listRebuilds, openRebuild } from '../db/rebuilds.js';
@@ -100,6 +100,9 @@ export function rebuildRoutes({ database, starter, logger }: AppDeps) {
         await startRebuild(starter, request);
       } catch (err) {
         await deleteRebuild(db, request.rebuildId);
+        if (err instanceof WorkflowFailedError && err.cause instanceof TimeoutFailure) {
+          throw new ApiError(503, `rebuild ${request.rebuildId}: the dry run did not complete in time; try again`);
+        }
         if (err instanceof WorkflowFailedError) {
           throw new ApiError(500, `rebuild plan failed: ${err.cause?.message ?? err.message}`);
         }

@@ -15,10 +15,14 @@ const required = (what: string) => ({
 export const nameSchema = z.string(required('a string')).regex(NAME_PATTERN, NAME_RULE);
 export const requiredString = (what = 'a string') => z.string(required(what));
 
+/** Text a tenant stores and others read: no NUL (Postgres refuses it) and no other control characters. */
+export const PRINTABLE = /^[^\u0000-\u001f\u007f]*$/;
+export const PRINTABLE_RULE = 'must not contain control characters';
+
 export const tagSchema = z
   .strictObject({
-    key: z.string(required('a string')).min(1, 'must not be empty').max(128),
-    value: z.string(required('a string')).max(256),
+    key: z.string(required('a string')).min(1, 'must not be empty').max(128).regex(PRINTABLE, PRINTABLE_RULE),
+    value: z.string(required('a string')).max(256).regex(PRINTABLE, PRINTABLE_RULE),
   })
   .openapi('Tag');
 export const tagsSchema = z.array(tagSchema).max(64).default([]);
@@ -76,12 +80,14 @@ export const idParams = (kind: string, listedBy: string) =>
       .openapi({ param: { name: 'id', in: 'path' }, description: `The id of the ${kind}, as listed by ${listedBy}.` }),
   });
 
+const TAG_FILTER = /^[^=\u0000-\u001f\u007f]+=[^\u0000-\u001f\u007f]*$/;
+
 /** `?tag=key=value` (repeatable): one value arrives as a string, several as an array. */
 const tagFilter = (kind: string) =>
   z
     .preprocess(
       (value) => (typeof value === 'string' ? [value] : value),
-      z.array(z.string().regex(/^[^=]+=/, 'must look like key=value')).default([]),
+      z.array(z.string().regex(TAG_FILTER, 'must look like key=value, without control characters')).default([]),
     )
     .openapi({
       param: { style: 'form', explode: true },
@@ -98,6 +104,7 @@ export const listQuery = (kind: string, languages: readonly string[]) =>
       .openapi({ description: `Only ${kind}s in this status.` }),
     language: z
       .string()
+      .regex(PRINTABLE, PRINTABLE_RULE)
       .optional()
       .openapi({ description: `Only ${kind}s of this language (this server supports ${languages.join(', ')}).` }),
   });

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { ROLES } from '../db/schema.js';
 import { ROLE_RULES } from './permissions.js';
-import { unixTime } from './resource-schema.js';
+import { PRINTABLE, PRINTABLE_RULE, unixTime } from './resource-schema.js';
 
 // The contract of tokens: what POST /v1/token takes and what the token endpoints answer.
 
@@ -11,6 +11,7 @@ export const tokenBodySchema = z
       .string({ error: 'is required' })
       .min(1, 'must not be empty')
       .max(128)
+      .regex(PRINTABLE, PRINTABLE_RULE)
       .openapi({ description: 'What the token is for (a person, a CI job); need not be unique.' }),
     role: z
       .enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` })

@@ -33,6 +33,8 @@ function startOptions(starter: WorkflowStarter, request: RebuildRequest) {
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
     typedSearchAttributes: searchAttributes(request.org, request.rebuildId, request.dryRun ? 'PLANNING' : 'RUNNING'),
     staticSummary: `${request.dryRun ? 'plan' : 'run'} a rebuild of ${JSON.stringify(request.selector)} in org ${request.org}`,
+    // The API waits for a dry run's answer: it must end, with or without a worker to plan it.
+    ...(request.dryRun && { workflowExecutionTimeout: `${starter.planTimeoutSeconds ?? 300} seconds` }),
   };
 }
 

@@ -20,6 +20,8 @@ export type WorkflowStarter = {
   buildPolicy?: BuildPolicy;
   /** The most builds one batch rebuild runs at a time. */
   rebuildConcurrency?: number;
+  /** How long a dry run may take to plan; Temporal ends it after that (default 300 s). */
+  planTimeoutSeconds?: number;
 };
 
 type Resource = { kind: ResourceKind; org: string; name: string; status: string };

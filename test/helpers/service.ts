@@ -18,6 +18,8 @@ export type TestServiceOptions = {
   pullPolicy?: PullPolicy;
   buildPolicy?: BuildPolicy;
   worker?: boolean;
+  /** How long a dry run may plan before POST /v1/rebuilds answers 503. */
+  planTimeoutSeconds?: number;
 } & SandboxOverrides;
 
 /** What a test may change of its worker: a download server of its own to admit, smaller limits, the org cap. */
@@ -59,6 +61,7 @@ export async function startTestService(options: TestServiceOptions = {}) {
     taskQueue,
     pullPolicy: options.pullPolicy ?? FAST_PULL_POLICY,
     buildPolicy: options.buildPolicy ?? FAST_BUILD_POLICY,
+    planTimeoutSeconds: options.planTimeoutSeconds,
   };
   const logger = createLogger('test-api', 'error');
   const app = createApp({ config, database, temporal, starter, logger });

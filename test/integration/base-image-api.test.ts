@@ -50,6 +50,25 @@ describe('base image API errors', () => {
     await expectNothingWritten();
   });
 
+  it('a method a path does not declare answers 405 with Allow, and an unknown path 404', async () => {
+    for (const [method, path, allow] of [
+      ['PATCH', '/v1/baseimage/py', 'GET, PUT, DELETE, HEAD'],
+      ['DELETE', '/v1/baseimage', 'POST, GET, HEAD'],
+      ['PUT', '/v1/rebuildschedules/x/pause', 'POST'],
+      ['POST', '/openapi.json', 'GET, HEAD'],
+    ]) {
+      const answer = await service.app.request(path!, {
+        method,
+        headers: { Authorization: `Bearer ${service.tokens.admin}` },
+      });
+      expect(answer.status, `${method} ${path}`).toBe(405);
+      expect(answer.headers.get('allow')?.split(', ').sort()).toEqual(allow!.split(', ').sort());
+      expect(await answer.json()).toMatchObject({ code: 405, message: expect.stringContaining(method!) });
+    }
+    expect((await service.call('GET', '/v1/nothing-here')).status).toBe(404);
+    await expectNothingWritten();
+  });
+
   it('POST with a body that is not JSON answers 400', async () => {
     const answer = await service.call('POST', '/v1/baseimage', '{"name": ');
     expect(answer).toMatchObject({

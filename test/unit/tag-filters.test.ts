@@ -12,7 +12,7 @@ describe('tag filters', () => {
     const query = listQuery('image', ['python3']);
     expect(query.safeParse({ tag: ['role=docs', 'nokey'] }).error?.issues[0]).toMatchObject({
       path: ['tag', 1],
-      message: 'must look like key=value',
+      message: 'must look like key=value, without control characters',
     });
     expect(query.safeParse({ tag: '=x' }).success).toBe(false);
     expect(query.parse({ tag: 'role=docs' }).tag).toEqual(['role=docs']);
