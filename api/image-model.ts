@@ -16,6 +16,7 @@ import {
 export const IMAGE = 'image';
 const MAX_MANIFEST_BYTES = 512 * 1024;
 // Postgres text cannot hold NUL; a manifest may hold tabs and newlines.
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const NO_NUL = /^[^\u0000]*$/;
 
 export const systemPackageSchema = z

@@ -16,6 +16,7 @@ export const nameSchema = z.string(required('a string')).regex(NAME_PATTERN, NAM
 export const requiredString = (what = 'a string') => z.string(required(what));
 
 /** Text a tenant stores and others read: no NUL (Postgres refuses it) and no other control characters. */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 export const PRINTABLE = /^[^\u0000-\u001f\u007f]*$/;
 export const PRINTABLE_RULE = 'must not contain control characters';
 
@@ -80,6 +81,7 @@ export const idParams = (kind: string, listedBy: string) =>
       .openapi({ param: { name: 'id', in: 'path' }, description: `The id of the ${kind}, as listed by ${listedBy}.` }),
   });
 
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const TAG_FILTER = /^[^=\u0000-\u001f\u007f]+=[^\u0000-\u001f\u007f]*$/;
 
 /** `?tag=key=value` (repeatable): one value arrives as a string, several as an array. */
