@@ -67,10 +67,15 @@ describe('the API against its own OpenAPI document (Schemathesis)', () => {
         `X-Dispatch-Org: ${service.org}`,
         '--checks',
         'all',
+        // See test/conformance/schemathesis.toml for why this one check is left out.
+        '--exclude-checks',
+        'ensure_resource_availability',
         '--max-examples',
         '25',
+        // One worker: Hypothesis's source inspection is not thread-safe (an "AST constructor recursion depth
+        // mismatch" error with two).
         '--workers',
-        '2',
+        '1',
         '--seed',
         '1',
         '--request-timeout',
