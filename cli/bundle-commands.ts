@@ -12,7 +12,7 @@ import {
   manifestBaseDir,
   parseBundleText,
   serializeBundle,
-  type BundleDocument,
+  type BundleFileDocument,
 } from './bundle-file.js';
 import { bundleKinds, followBundle } from './bundle-wait.js';
 import { printStructured } from './output.js';
@@ -106,7 +106,7 @@ export async function runBundle(command: Command, verb: BundleVerb, flags: Bundl
  * `update` changes resources and never creates one, as the original's PUT did: each document must name an existing
  * resource. The 404 names the document the way the server's bundle errors do.
  */
-async function requireExisting(client: ReturnType<typeof commandContext>['client'], documents: BundleDocument[]) {
+async function requireExisting(client: ReturnType<typeof commandContext>['client'], documents: BundleFileDocument[]) {
   // One after the other, so the first missing document is the one reported.
   for (const { index, value } of documents) {
     const identity = documentIdentity(value);

@@ -7,7 +7,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { CliError } from './cli-error.js';
 
 /** One document of the bundle as plain data; `undefined` for an empty one (kept, so indexes match the file). */
-export type BundleDocument = { index: number; value: unknown };
+export type BundleFileDocument = { index: number; value: unknown };
 
 /** The kind and name of a document, when it has both: what update checks and --wait follows. */
 export function documentIdentity(value: unknown): { kind: string; name: string } | undefined {
@@ -19,7 +19,7 @@ export function documentIdentity(value: unknown): { kind: string; name: string }
  * Parses every document with a real YAML parser (a `---` inside a manifest is text, not a separator, unlike the
  * original's split). A syntax error is reported here, naming the document as the server would.
  */
-export function parseBundleText(text: string): BundleDocument[] {
+export function parseBundleText(text: string): BundleFileDocument[] {
   return parseAllDocuments(text).map((doc, index) => {
     const [error] = doc.errors;
     if (error) throw new CliError(`bundle document ${index}: invalid YAML: ${error.message}`);
@@ -34,11 +34,11 @@ export function parseBundleText(text: string): BundleDocument[] {
  * cwd-relative reading did not. Answers new documents; the input is left as it was.
  */
 export async function inlineManifests(
-  documents: readonly BundleDocument[],
+  documents: readonly BundleFileDocument[],
   baseDir: string,
   read: (path: string) => Promise<string> = (path) => readFile(path, 'utf8'),
-): Promise<BundleDocument[]> {
-  const inlined: BundleDocument[] = [];
+): Promise<BundleFileDocument[]> {
+  const inlined: BundleFileDocument[] = [];
   // One after the other, so that with two missing files the message is always about the first.
   for (const doc of documents) {
     const { value } = doc;
@@ -66,7 +66,7 @@ export function manifestBaseDir(bundlePath: string, workDir?: string): string {
 }
 
 /** Back to one multi-document YAML text; an empty document stays an empty (null) one, so indexes still match. */
-export function serializeBundle(documents: readonly BundleDocument[]): string {
+export function serializeBundle(documents: readonly BundleFileDocument[]): string {
   // lineWidth 0: never fold long lines, so a manifest reaches the server exactly as it was read.
   return documents.map((doc) => stringify(doc.value ?? null, { lineWidth: 0 })).join('---\n');
 }
