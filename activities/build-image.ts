@@ -65,6 +65,7 @@ export async function buildAndPush(deps: BuildDeps, request: BuildRequest): Prom
     );
     const base = { name: request.baseImageName, ref: request.baseRef, digest: request.baseDigest };
     const pullAuth = pullAuthFor(deps.registry, deps.registryAuth);
+    log.announce('pulling the base image', `reading base image ${request.baseRef} (pulled if this host lacks it)`);
     const inputs = await resolveBuildInputs(deps.docker, image, base, pullAuth);
     const hash = inputsSha256(inputs);
     await setBuildInputs(deps.db, request.buildId, inputs, hash);
@@ -119,6 +120,20 @@ function splitTag(ref: string): { repo: string; tag: string } {
   return { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) };
 }
 
+const SYSTEM_PACKAGES_STEP = 'installing system packages';
+const runtimeStep = (language: string) => {
+  const tool = installerToolOf(language);
+  return `installing runtime dependencies${tool ? ` with ${tool}` : ''}`;
+};
+
+/** Our Dockerfile runs one script per step; the daemon announces each in a `Step N/M : ...` event of its own. */
+function advanceDefaultBuildStep(log: BuildLog, stream: string, language: string) {
+  if (!stream.startsWith('Step ')) return;
+  const order = ['building the image', SYSTEM_PACKAGES_STEP, runtimeStep(language)];
+  if (stream.includes('/install-system-packages.sh')) log.advanceTo(SYSTEM_PACKAGES_STEP, order);
+  else if (stream.includes('/install-runtime-dependencies.sh')) log.advanceTo(runtimeStep(language), order);
+}
+
 /**
  * The step a failed build was in, from the daemon's own error (an `errorDetail`, which build output cannot forge:
  * a build's prints arrive JSON-encoded in `stream`): our Dockerfile runs one script per step.
@@ -126,11 +141,8 @@ function splitTag(ref: string): { repo: string; tag: string } {
 function failedStepOf(daemonError: string, language: string, fallback: string, template: boolean): string {
   // A template's commands are the tenant's text, which could name our scripts: its step is the template build.
   if (template) return fallback;
-  if (daemonError.includes('/install-system-packages.sh')) return 'installing system packages';
-  if (daemonError.includes('/install-runtime-dependencies.sh')) {
-    const tool = installerToolOf(language);
-    return `installing runtime dependencies${tool ? ` with ${tool}` : ''}`;
-  }
+  if (daemonError.includes('/install-system-packages.sh')) return SYSTEM_PACKAGES_STEP;
+  if (daemonError.includes('/install-runtime-dependencies.sh')) return runtimeStep(language);
   return fallback;
 }
 
@@ -168,7 +180,10 @@ async function runBuild(
     await readDockerStream(
       stream,
       (event) => {
-        if (event.stream) log.write(event.stream);
+        if (event.stream) {
+          if (!template) advanceDefaultBuildStep(log, event.stream, language);
+          log.write(event.stream);
+        }
         ctx.heartbeat({ step: log.step });
       },
       ctx.cancellationSignal,

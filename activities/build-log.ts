@@ -1,5 +1,5 @@
 import { log } from '@temporalio/activity';
-import { appendBuildLog } from '../db/builds.js';
+import { appendBuildLog, setBuildStep } from '../db/builds.js';
 import type { Db } from '../db/client.js';
 import { safeText } from '../safe-text.js';
 
@@ -26,6 +26,7 @@ export class BuildLog {
   private tailChars = 0;
   private dropped = 0;
   step = 'preparing the build';
+  private stepStored = '';
 
   constructor(
     private readonly db: Db,
@@ -59,6 +60,15 @@ export class BuildLog {
   announce(step: string, text: string): void {
     this.step = step;
     this.line(text);
+  }
+
+  /**
+   * A step named by the daemon's own `Step N/M : RUN <our script>` line in a build of our constant Dockerfile.
+   * Forward only: the dependency installer runs the tenant's code, which could print such a line, so nothing it
+   * prints can send the step back (or anywhere but these two steps of ours).
+   */
+  advanceTo(step: string, order: readonly string[]): void {
+    if (order.indexOf(step) > order.indexOf(this.step)) this.step = step;
   }
 
   /** A line of the service's own. */
@@ -101,8 +111,13 @@ export class BuildLog {
     this.pending = '';
     // Chained so chunks keep their order even when a flush is slow.
     // A lost chunk must not fail the build it describes; it is reported instead.
+    const step = this.step;
     this.writing = this.writing
       .then(async () => {
+        if (step !== this.stepStored) {
+          await setBuildStep(this.db, this.buildId, step);
+          this.stepStored = step;
+        }
         for (let at = 0; at < text.length; at += LOG_CHUNK_MAX_CHARS) {
           await appendBuildLog(this.db, this.buildId, text.slice(at, at + LOG_CHUNK_MAX_CHARS));
         }

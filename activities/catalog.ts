@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
-import { readCatalog, replaceCatalog, setBuildResultDetails } from '../db/builds.js';
+import { readCatalog, replaceCatalog, setBuildResultDetails, setBuildStep } from '../db/builds.js';
 import { findImageById } from '../db/images.js';
 import { diffCatalogs } from './catalog-diff.js';
 import type { Db } from '../db/client.js';
@@ -31,6 +31,7 @@ export async function recordCatalog(
   pullAuth: PullAuth,
   limits: BuildLimits,
 ): Promise<{ packages: number }> {
+  await setBuildStep(db, request.buildId, 'recording the catalog');
   const entries = request.reusedBuildId
     ? await readCatalog(db, request.reusedBuildId)
     : await listInstalled(docker, request.buildId, request.dockerUrl, pullAuth, limits);

@@ -2,6 +2,7 @@ import { log } from '@temporalio/activity';
 import {
   isDockerUrlInUse,
   findBaseImage,
+  findBaseImageById,
   setBaseImageStatus,
   type Generation,
   type StatusChange,
@@ -31,18 +32,25 @@ import {
 } from '../db/rebuilds.js';
 import type { RebuildSelector } from '../db/schema.js';
 import { daemonMessage } from './failures.js';
-import { pullAndResolve } from './pull-image.js';
+import { pullAndResolve, requireInstallableOrTemplate } from './pull-image.js';
 import { pullAuthFor } from './registry-auth.js';
 
-export type ActivityDeps = BuildDeps & { orgBuildConcurrency: number };
+export type ActivityDeps = BuildDeps & { orgBuildConcurrency: number; languages: readonly string[] };
 
 /** Every activity the workflows call, over injected dependencies (tests pass real ones). */
 export const createActivities = (deps: ActivityDeps) => {
   const { docker, db } = deps;
   const pullAuth = pullAuthFor(deps.registry, deps.registryAuth);
   return {
-    async pullImage({ dockerUrl }: { dockerUrl: string }): Promise<{ digest: string }> {
-      return pullAndResolve(docker, dockerUrl, pullAuth);
+    /**
+     * Verifies a base image: pulls it, and refuses one whose language the service cannot install for unless it
+     * brings its own template. `baseImageId` is absent in runs started before it was passed (no check then).
+     */
+    async pullImage({ dockerUrl, baseImageId }: { dockerUrl: string; baseImageId?: string }) {
+      const pulled = await pullAndResolve(docker, dockerUrl, pullAuth);
+      const language = baseImageId ? (await findBaseImageById(db, baseImageId))?.language : undefined;
+      if (language !== undefined) await requireInstallableOrTemplate(docker, dockerUrl, language, deps.languages);
+      return pulled;
     },
 
     async setBaseImageStatus(target: Generation, change: StatusChange): Promise<boolean> {

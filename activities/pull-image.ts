@@ -5,6 +5,7 @@ import { readDockerStream } from './docker-stream.js';
 import { keepHeartbeating } from './heartbeat.js';
 import { noPullAuth, type PullAuth } from './registry-auth.js';
 import { classifyDockerFailure } from './failures.js';
+import { IMAGE_TEMPLATE_LABEL } from './build-inputs.js';
 
 /**
  * Pulls `dockerUrl` and answers the digest it resolved to. Heartbeats with the latest progress line so a dead
@@ -50,6 +51,25 @@ export async function pullAndResolve(
   } finally {
     stopHeartbeats();
   }
+}
+
+/**
+ * A base image may declare any language when it brings its own template (the original's powershell-base and
+ * java-base do the whole install in theirs); without one, the language must be one the service installs for.
+ */
+export async function requireInstallableOrTemplate(
+  docker: Docker,
+  dockerUrl: string,
+  language: string,
+  installable: readonly string[],
+): Promise<void> {
+  if (installable.includes(language)) return;
+  const labels = (await docker.getImage(dockerUrl).inspect()).Config?.Labels ?? {};
+  if (labels[IMAGE_TEMPLATE_LABEL]) return;
+  throw ApplicationFailure.nonRetryable(
+    `language ${language} needs the base image's own template: the service installs dependencies only for ${installable.join(', ')}, and ${dockerUrl} carries no ${IMAGE_TEMPLATE_LABEL} label`,
+    'BaseImageRefused',
+  );
 }
 
 /** The registry digest of the pulled reference (repo@sha256:... in RepoDigests), else the local image id. */

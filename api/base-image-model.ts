@@ -11,6 +11,7 @@ import {
   tagsSchema,
   unixSeconds,
   unixTime,
+  withAliases,
 } from './resource-schema.js';
 
 export const BASE_IMAGE = 'base image';
@@ -23,28 +24,45 @@ const dockerUrlSchema = requiredString()
   )
   .openapi({ description: 'The image to verify and build on: [registry[:port]/]repository[:tag][@digest].' });
 
-/** The body of POST /v1/baseimage; `languages` are the ones this server supports. */
-export function baseImageBodySchema(languages: readonly string[]) {
-  return z
-    .strictObject({
-      ...serverSetFields,
-      name: nameSchema,
-      dockerUrl: dockerUrlSchema,
-      language: z
-        .enum(languages as [string, ...string[]], {
-          error: `is not a supported language (supported: ${languages.join(', ')})`,
-        })
-        .openapi({ description: `The language runtime of the image (this server supports ${languages.join(', ')}).` }),
-      tags: tagsSchema,
-    })
-    .openapi('BaseImageBody', { description: 'A base image as sent to POST and PUT /v1/baseimage (JSON or YAML).' });
+export const LANGUAGE_PATTERN = /^[a-z][a-z0-9._+-]{0,31}$/;
+const ALIASES = { imageUrl: 'dockerUrl' };
+const ALIAS_NOTE = 'imageUrl (the name later Dispatch versions used) is accepted for dockerUrl.';
+
+/** The fields of a base image spec; `languages` are the ones the service installs dependencies for. */
+export function baseImageFields(languages: readonly string[]) {
+  return z.strictObject({
+    ...serverSetFields,
+    name: nameSchema,
+    dockerUrl: dockerUrlSchema,
+    language: z
+      .string({ error: 'is required' })
+      .regex(LANGUAGE_PATTERN, 'must be a language name such as python3, nodejs or java')
+      .openapi({
+        description: `The language runtime of the image. The service installs dependencies for ${languages.join(', ')}; a base image that brings its own template (label io.dispatchframework.imageTemplate) may declare any language, and one without a template and with another language ends in ERROR when verified.`,
+      }),
+    tags: tagsSchema,
+  });
 }
+
+/** The body of POST /v1/baseimage. */
+export const baseImageBodySchema = (languages: readonly string[]) =>
+  withAliases(
+    baseImageFields(languages).openapi('BaseImageBody', {
+      description: `A base image as sent to POST /v1/baseimage (JSON or YAML). ${ALIAS_NOTE}`,
+    }),
+    ALIASES,
+  );
 
 /** The body of PUT /v1/baseimage/{name}: the name in the path wins over the one in the body. */
 export const baseImageUpdateSchema = (languages: readonly string[]) =>
-  baseImageBodySchema(languages).partial({ name: true }).openapi('BaseImageUpdateBody', {
-    description: 'A base image spec as sent to PUT /v1/baseimage/{name}; the name in the path wins.',
-  });
+  withAliases(
+    baseImageFields(languages)
+      .partial({ name: true })
+      .openapi('BaseImageUpdateBody', {
+        description: `A base image spec as sent to PUT /v1/baseimage/{name}; the name in the path wins. ${ALIAS_NOTE}`,
+      }),
+    ALIASES,
+  );
 
 export type BaseImageBody = z.infer<ReturnType<typeof baseImageBodySchema>>;
 

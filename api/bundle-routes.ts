@@ -5,14 +5,14 @@ import {
   startImageBuild,
   startImageCleanup,
 } from '../client/workflow-starts.js';
-import { baseImageBodySchema } from './base-image-model.js';
+import { baseImageFields } from './base-image-model.js';
 import { applyBundle, type BundleEffects } from './bundle-apply.js';
 import { bundleQuerySchema, bundleResponseSchema } from './bundle-model.js';
 import { startCleanup } from './cleanups.js';
 import { parseBundle } from './bundle-parse.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { ApiError } from './errors.js';
-import { imageBodySchema } from './image-model.js';
+import { imageFields } from './image-model.js';
 import { errors, jsonAnswer, v1Route } from './openapi-route.js';
 import { DEVELOPERS, mayWriteKind } from './permissions.js';
 import { TAGS } from './tags.js';
@@ -22,8 +22,8 @@ const bundleDocumentSchema = (languages: readonly string[]) =>
   z
     // New objects from the bodies' fields: an `allOf` of the named body and a strict {kind} could match nothing.
     .union([
-      z.strictObject({ ...baseImageBodySchema(languages).shape, kind: z.literal('BaseImage') }),
-      z.strictObject({ ...imageBodySchema.shape, kind: z.literal('Image') }),
+      z.strictObject({ ...baseImageFields(languages).shape, kind: z.literal('BaseImage') }),
+      z.strictObject({ ...imageFields.shape, kind: z.literal('Image') }),
     ])
     .openapi('BundleDocument', {
       description:

@@ -11,6 +11,7 @@ import {
   tagsSchema,
   unixSeconds,
   unixTime,
+  withAliases,
 } from './resource-schema.js';
 
 export const IMAGE = 'image';
@@ -26,47 +27,57 @@ export const systemPackageSchema = z
   })
   .openapi('SystemPackage');
 
+const ALIASES = { baseImage: 'baseImageName' };
+const ALIAS_NOTE = 'baseImage (the name later Dispatch versions used) is accepted for baseImageName.';
+
+/** The fields of an image spec. */
+export const imageFields = z.strictObject({
+  ...serverSetFields,
+  dockerUrl: serverSetField(), // set by the build
+  language: serverSetField(), // copied from the base image
+  name: nameSchema,
+  baseImageName: nameSchema.openapi({
+    description: 'A base image of the same org; it must exist, and the image takes its language.',
+  }),
+  runtimeDependencies: z
+    .strictObject({
+      manifest: z
+        .string()
+        .max(MAX_MANIFEST_BYTES, `must be at most ${MAX_MANIFEST_BYTES} bytes`)
+        .regex(NO_NUL, 'must not contain NUL bytes')
+        .default('')
+        .openapi({
+          description:
+            "The full text of requirements.txt (python3) or package.json (nodejs; must then be a JSON object). A reference such as '@requirements.txt' is refused: the dispatch CLI replaces it with the file's content.",
+        }),
+    })
+    .default({ manifest: '' }),
+  systemDependencies: z
+    .strictObject({
+      packages: z
+        .array(systemPackageSchema)
+        .max(500)
+        .nullable()
+        .default([])
+        .openapi({ description: 'OS packages to install; null means none.' }),
+    })
+    .default({ packages: [] }),
+  tags: tagsSchema,
+});
+
 /** The body of POST /v1/image. */
-export const imageBodySchema = z
-  .strictObject({
-    ...serverSetFields,
-    dockerUrl: serverSetField(), // set by the build
-    language: serverSetField(), // copied from the base image
-    name: nameSchema,
-    baseImageName: nameSchema.openapi({
-      description: 'A base image of the same org; it must exist, and the image takes its language.',
-    }),
-    runtimeDependencies: z
-      .strictObject({
-        manifest: z
-          .string()
-          .max(MAX_MANIFEST_BYTES, `must be at most ${MAX_MANIFEST_BYTES} bytes`)
-          .regex(NO_NUL, 'must not contain NUL bytes')
-          .default('')
-          .openapi({
-            description:
-              "The full text of requirements.txt (python3) or package.json (nodejs; must then be a JSON object). A reference such as '@requirements.txt' is refused: the dispatch CLI replaces it with the file's content.",
-          }),
-      })
-      .default({ manifest: '' }),
-    systemDependencies: z
-      .strictObject({
-        packages: z
-          .array(systemPackageSchema)
-          .max(500)
-          .nullable()
-          .default([])
-          .openapi({ description: 'OS packages to install; null means none.' }),
-      })
-      .default({ packages: [] }),
-    tags: tagsSchema,
-  })
-  .openapi('ImageBody', { description: 'An image as sent to POST and PUT /v1/image (JSON or YAML).' });
+export const imageBodySchema = withAliases(
+  imageFields.openapi('ImageBody', { description: `An image as sent to POST /v1/image (JSON or YAML). ${ALIAS_NOTE}` }),
+  ALIASES,
+);
 
 /** The body of PUT /v1/image/{name}: the name in the path wins over the one in the body. */
-export const imageUpdateSchema = imageBodySchema.partial({ name: true }).openapi('ImageUpdateBody', {
-  description: 'An image spec as sent to PUT /v1/image/{name}; the name in the path wins.',
-});
+export const imageUpdateSchema = withAliases(
+  imageFields.partial({ name: true }).openapi('ImageUpdateBody', {
+    description: `An image spec as sent to PUT /v1/image/{name}; the name in the path wins. ${ALIAS_NOTE}`,
+  }),
+  ALIASES,
+);
 
 export type ImageBody = z.infer<typeof imageBodySchema>;
 
@@ -160,6 +171,10 @@ export const buildSchema = z
       .openapi({ description: 'The build whose image was reused, its inputs being identical' }),
     catalogDiff: catalogDiffSchema.nullable(),
     outcome: z.enum(BUILD_OUTCOMES),
+    step: z.string().nullable().openapi({
+      description:
+        'What the build is doing (pulling the base image, installing system packages, installing runtime dependencies with pip or npm, pushing the image, recording the catalog); its last step once it ended',
+    }),
     error: z.string().nullable(),
     dockerUrl: z.string().nullable(),
     digest: z.string().nullable(),
@@ -213,6 +228,7 @@ export function toBuildResource(row: BuildRow): Build {
     reusedBuildId: row.reusedBuildId,
     catalogDiff: row.catalogDiff,
     outcome: row.outcome,
+    step: row.step,
     error: row.error,
     dockerUrl: row.dockerUrl,
     digest: row.digest,

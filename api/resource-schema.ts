@@ -67,6 +67,27 @@ export const errorSchema = z
   })
   .openapi('Error', { description: 'Every error answer has this shape.' });
 
+/**
+ * A body schema that also takes other names for some of its fields (`{imageUrl: 'dockerUrl'}`: later Dispatch
+ * versions' names), renamed before validation; answers keep our names. Sending both names with different values is
+ * refused, naming the alias.
+ */
+export function withAliases<S extends z.ZodType>(schema: S, aliases: Record<string, string>) {
+  return z.preprocess((value, ctx) => {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+    const renamed: Record<string, unknown> = { ...value };
+    for (const [alias, field] of Object.entries(aliases)) {
+      if (!Object.hasOwn(renamed, alias)) continue;
+      if (Object.hasOwn(renamed, field) && JSON.stringify(renamed[field]) !== JSON.stringify(renamed[alias])) {
+        ctx.addIssue({ code: 'custom', path: [alias], message: `is another name for ${field}: send one of them` });
+      }
+      renamed[field] ??= renamed[alias];
+      delete renamed[alias];
+    }
+    return renamed;
+  }, schema);
+}
+
 /** `{name}` in a path. */
 export const nameParams = (kind: string) =>
   z.object({

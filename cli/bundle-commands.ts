@@ -2,6 +2,7 @@
 // the original and the seed. The server applies a bundle all or nothing; the CLI reads '@file' manifests, checks
 // `update`'s documents exist, prints one line per document and, with --wait, follows what the bundle wrote.
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { BundleAnswer, BundleResult } from './api-types.js';
 import { HttpError } from './client.js';
@@ -20,7 +21,7 @@ import { CliError } from './cli-error.js';
 import { resourcePath, withWaitOptions, type VerbCommands, type WaitFlags } from './resource-commands.js';
 
 export type BundleVerb = 'create' | 'apply' | 'update' | 'delete';
-export type BundleFlags = WaitFlags & { file?: string; workDir?: string };
+export type BundleFlags = WaitFlags & { file?: string; workDir?: string; ignoreNotFound?: boolean };
 
 /**
  * `apply -f` and `update -f` are commands of their own; `create -f` and `delete -f` share their verb with the kind
@@ -45,7 +46,10 @@ export function addBundleCommands(program: Command, verbs: VerbCommands): void {
         }
       });
   bundleVerb(verbs.create, 'create');
-  bundleVerb(verbs.delete, 'delete');
+  bundleVerb(verbs.delete, 'delete').option(
+    '--ignore-not-found',
+    'with -f: delete the documents that exist and skip (and name) those that do not',
+  );
   for (const verb of ['apply', 'update'] as const) {
     const description =
       verb === 'apply'
@@ -73,7 +77,8 @@ export function resultLine({ kind, name, result }: BundleResult): string {
 
 export async function runBundle(command: Command, verb: BundleVerb, flags: BundleFlags): Promise<void> {
   const { client, format } = commandContext(command);
-  const path = flags.file ?? '';
+  // As in the original (path.Join(workDir, file)): with --work-dir, the file is read from there too.
+  const path = flags.workDir ? resolve(flags.workDir, flags.file ?? '') : (flags.file ?? '');
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -84,6 +89,10 @@ export async function runBundle(command: Command, verb: BundleVerb, flags: Bundl
   // A delete needs only kinds and names: it must work even after the manifest files are gone.
   if (verb !== 'delete') documents = await inlineManifests(documents, manifestBaseDir(path, flags.workDir));
   if (verb === 'update') await requireExisting(client, documents);
+  if (verb === 'delete') {
+    documents = await withoutMissing(client, documents, flags.ignoreNotFound ?? false);
+    if (!documents.length) return;
+  }
 
   const operation = verb === 'update' ? 'apply' : verb;
   const body = serializeBundle(documents);
@@ -100,6 +109,42 @@ export async function runBundle(command: Command, verb: BundleVerb, flags: Bundl
     results: answer.results.map((r) => ({ ...r, status: statuses.get(r.index) ?? r.status })),
   });
   if (errors.length) throw new CliError(errors.join('\n'));
+}
+
+/**
+ * `delete -f` of a bundle some of whose resources are gone already: the server would refuse it whole (404 for the
+ * first); this names every missing one, and with --ignore-not-found deletes the others.
+ */
+async function withoutMissing(
+  client: ReturnType<typeof commandContext>['client'],
+  documents: BundleFileDocument[],
+  ignoreNotFound: boolean,
+): Promise<BundleFileDocument[]> {
+  const present: BundleFileDocument[] = [];
+  const missing: string[] = [];
+  for (const doc of documents) {
+    const identity = documentIdentity(doc.value);
+    const kind = identity && bundleKinds[identity.kind];
+    if (!identity || !kind) {
+      present.push(doc); // the server names what is wrong with it
+      continue;
+    }
+    try {
+      await client.get(resourcePath(kind, identity.name));
+      present.push(doc);
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.code !== 404) throw err;
+      missing.push(`${identity.kind} ${identity.name}`);
+    }
+  }
+  if (!missing.length) return documents;
+  if (!ignoreNotFound) {
+    throw new CliError(
+      `not found: ${missing.join(', ')}; nothing was deleted (--ignore-not-found deletes the others and skips these)`,
+    );
+  }
+  for (const name of missing) console.error(`Not found ${name}: skipped`);
+  return present;
 }
 
 /**

@@ -4,6 +4,7 @@
 import { baseImageKind } from './base-image-commands.js';
 import type { DispatchClient } from './client.js';
 import { imageKind } from './image-commands.js';
+import { createProgress } from './progress.js';
 import { errorReport, followResource, type KindRef } from './resource-commands.js';
 
 /** The bundle kinds, by the name documents give them. */
@@ -25,14 +26,17 @@ export async function followBundle(
   timeoutSeconds?: number,
 ): Promise<{ statuses: Map<number, string>; errors: string[] }> {
   const followed = results.filter((r) => r.result !== 'deleted' && bundleKinds[r.kind]);
+  // One block for all of them: a line per resource.
+  const progress = createProgress();
   // allSettled, not all: a failed poll must not leave the other polls running behind the error message.
   const outcomes = await Promise.allSettled(
     followed.map(async (r) => {
       const kind = bundleKinds[r.kind] as KindRef;
       // No status given: the bundle's answer has no `reason`, so even a settled status is fetched once.
-      return { r, kind, settled: await followResource(kind, client, { name: r.name }, timeoutSeconds) };
+      return { r, kind, settled: await followResource(kind, client, { name: r.name }, timeoutSeconds, progress) };
     }),
   );
+  progress.stop();
   const statuses = new Map<number, string>();
   const errors: string[] = [];
   for (const outcome of outcomes) {

@@ -1,7 +1,8 @@
 // `dispatch create|get|delete image`. An image is a base image plus a developer's dependencies: the service builds
 // it (system packages, then the runtime manifest), pushes it to its registry and records what got installed.
 import type { Command } from 'commander';
-import type { Image, Tag } from './api-types.js';
+import type { Build, Image, Tag } from './api-types.js';
+import type { DispatchClient } from './client.js';
 import { commandContext } from './context.js';
 import { readRuntimeDependencies, readSystemDependencies } from './dependency-files.js';
 import { collectTag } from './output.js';
@@ -29,7 +30,16 @@ export const imageKind: ResourceKind<Image> = {
   ],
   // A build downloads from package mirrors and pushes to a registry: minutes are normal, so ten would cut builds off.
   waitSeconds: 30 * 60,
+  currentStep: runningStep,
 };
+
+/** The step of the image's running build, if one runs (before its build starts an image waits for its base). */
+export async function runningStep(client: Pick<DispatchClient, 'get'>, name: string): Promise<string | undefined> {
+  const [latest] = await client
+    .get<Build[]>(`/v1/image/${encodeURIComponent(name)}/builds`)
+    .catch((): Build[] => []);
+  return latest?.outcome === 'RUNNING' ? (latest.step ?? undefined) : undefined;
+}
 
 export function addImageCommands(parents: VerbCommands): void {
   parents.create

@@ -6,6 +6,7 @@ import { imageSubpath } from './build-commands.js';
 import type { DispatchClient } from './client.js';
 import { commandContext } from './context.js';
 import { copyLog } from './log-stream.js';
+import { formatElapsed } from './progress.js';
 
 type LogOptions = { build?: string; follow?: boolean };
 
@@ -24,9 +25,19 @@ export function addLogCommands(logs: Command): void {
         if (err.code !== 'EPIPE') throw err;
         process.exit(0);
       });
-      const { path, resumable } = await logPath(client, imageName, options);
-      await copyLog(client, path, process.stdout, { resumable });
+      const { path, resumable, buildId } = await logPath(client, imageName, options);
+      // A build can be silent for minutes (pip compiling a wheel): a follow says meanwhile that it still runs.
+      const onSilence = options.follow && buildId ? () => sayStillBuilding(client, imageName, buildId) : undefined;
+      await copyLog(client, path, process.stdout, { resumable, onSilence });
     });
+}
+
+/** `still building (installing runtime dependencies with pip, 2m05s)` on stderr, while the build runs. */
+async function sayStillBuilding(client: Pick<DispatchClient, 'get'>, imageName: string, buildId: string) {
+  const build = (await client.get<Build[]>(imageSubpath(imageName, 'builds'))).find((b) => b.id === buildId);
+  if (build?.outcome !== 'RUNNING') return;
+  const elapsed = formatElapsed(Date.now() - build.startedTime * 1000);
+  console.error(`still building (${build.step ?? 'waiting to start'}, ${elapsed})`);
 }
 
 /** Where the log is served, and whether that path names one build (so a broken stream can be resumed). */
@@ -34,14 +45,14 @@ export async function logPath(
   client: Pick<DispatchClient, 'get'>,
   imageName: string,
   { build, follow }: LogOptions,
-): Promise<{ path: string; resumable: boolean }> {
+): Promise<{ path: string; resumable: boolean; buildId?: string }> {
   const query = follow ? '?follow=true' : '';
   const ofBuild = (id: string) => imageSubpath(imageName, `builds/${encodeURIComponent(id)}/logs${query}`);
-  if (build) return { path: ofBuild(build), resumable: true };
+  if (build) return { path: ofBuild(build), resumable: true, buildId: build };
   if (!follow) return { path: imageSubpath(imageName, 'logs'), resumable: false };
   // Following pins the latest build now: a resumed stream must continue the same log even if a newer build starts.
   const [latest] = await client.get<Build[]>(imageSubpath(imageName, 'builds'));
   // No build yet: the API's /logs answers why, in its own words.
   if (!latest) return { path: imageSubpath(imageName, `logs${query}`), resumable: false };
-  return { path: ofBuild(latest.id), resumable: true };
+  return { path: ofBuild(latest.id), resumable: true, buildId: latest.id };
 }

@@ -29,6 +29,9 @@ export type CopyOptions = {
   /** Consecutive breaks without new output before giving up. */
   maxResumes?: number;
   retryDelayMs?: number;
+  /** Called each time the log has been silent for `silenceMs` (a follow says what the build is doing meanwhile). */
+  onSilence?: () => Promise<void>;
+  silenceMs?: number;
 };
 
 /**
@@ -39,7 +42,31 @@ export async function copyLog(
   client: Pick<DispatchClient, 'stream' | 'server'>,
   path: string,
   sink: Sink,
-  { resumable = false, maxResumes = 5, retryDelayMs = 1_000 }: CopyOptions = {},
+  { resumable = false, maxResumes = 5, retryDelayMs = 1_000, onSilence, silenceMs = 10_000 }: CopyOptions = {},
+): Promise<number> {
+  let lastOutput = Date.now();
+  const silence = onSilence
+    ? setInterval(() => {
+        if (Date.now() - lastOutput < silenceMs) return;
+        lastOutput = Date.now();
+        void onSilence().catch(() => undefined); // a hint only: a failed look must not break the log
+      }, 1_000)
+    : undefined;
+  try {
+    return await copyStream(client, path, sink, { resumable, maxResumes, retryDelayMs }, () => {
+      lastOutput = Date.now();
+    });
+  } finally {
+    clearInterval(silence);
+  }
+}
+
+async function copyStream(
+  client: Pick<DispatchClient, 'stream' | 'server'>,
+  path: string,
+  sink: Sink,
+  { resumable, maxResumes, retryDelayMs }: Required<Pick<CopyOptions, 'resumable' | 'maxResumes' | 'retryDelayMs'>>,
+  onOutput: () => void,
 ): Promise<number> {
   let written = 0;
   let breaks = 0;
@@ -54,6 +81,7 @@ export async function copyLog(
         if (!fresh.length) continue;
         written += fresh.length;
         breaks = 0;
+        onOutput();
         const shown = withoutControlBytes(fresh);
         if (!shown.length) continue;
         lastByte = shown[shown.length - 1];

@@ -1,6 +1,7 @@
 // `dispatch rebuild --wait`: follow a batch rebuild until it is DONE. Its status stays RUNNING for the whole batch,
 // so the progress shown is the count of items per outcome, printed on stderr each time it changes.
 import { HttpError, type DispatchClient } from './client.js';
+import { createProgress } from './progress.js';
 import { waitUntilSettled, type WaitOptions } from './wait.js';
 import type { RebuildDetail, RebuildItem } from './api-types.js';
 
@@ -26,6 +27,13 @@ export function progressLine({ status, items = [] }: Progress): string {
   return parts.length ? `${status}: ${parts.join(', ')}` : status;
 }
 
+/** ` (3/5 done)`: the items that reached an outcome of their own, out of those planned. */
+function doneOfTotal({ items = [] }: Progress): string {
+  if (!items.length) return '';
+  const done = items.filter((i) => ['SUCCEEDED', 'FAILED', 'SKIPPED'].includes(i.outcome)).length;
+  return ` (${done}/${items.length} done)`;
+}
+
 /** The items that failed, for the exit status of `rebuild --wait`. */
 export const failedItems = (rebuild: Pick<Progress, 'items'>) =>
   (rebuild.items ?? []).filter((i) => i.outcome === 'FAILED');
@@ -37,6 +45,7 @@ export async function followRebuild(
   timeoutSeconds: number,
   options: Pick<WaitOptions<Progress>, 'sleep' | 'intervalMs'> = {},
 ): Promise<RebuildDetail> {
+  const shown = createProgress();
   const fetchRun = async (): Promise<Progress> => {
     try {
       return await client.get<RebuildDetail>(`${REBUILDS_PATH}/${encodeURIComponent(id)}`);
@@ -50,10 +59,10 @@ export async function followRebuild(
     intervalMs: 2_000,
     ...options,
     timeoutMs: timeoutSeconds * 1000,
-    progress: progressLine,
+    progress: (run) => `${progressLine(run)}${doneOfTotal(run)}`,
     isSettled: (run) => run.status === 'DONE',
-    onStatus: (line) => console.error(`rebuild ${id}: ${line}`),
-  });
+    onStatus: (line) => shown.update(`rebuild ${id}`, line),
+  }).finally(() => shown.stop());
   // Only the API answers DONE, so the settled answer is a whole rebuild.
   return done as RebuildDetail;
 }

@@ -5,7 +5,8 @@ import { CliError } from './cli-error.js';
 import type { DispatchClient } from './client.js';
 import { commandContext, type CommandContext } from './context.js';
 import { printResources, printStructured, type Column } from './output.js';
-import { waitUntilSettled } from './wait.js';
+import { createProgress, type Progress } from './progress.js';
+import { SETTLED_STATUSES, waitUntilSettled } from './wait.js';
 
 export type Resource = { name: string; status?: string; reason?: string[] | null; createdTime: number };
 
@@ -20,10 +21,12 @@ export type ResourceKind<R extends Resource> = {
   columns: readonly Column<R>[];
   /** How long --wait waits by default: a pull takes seconds, an image build can take many minutes. */
   waitSeconds: number;
+  /** What the resource's work is doing now (an image's build step), shown by --wait next to the status. */
+  currentStep?: (client: Pick<DispatchClient, 'get'>, name: string) => Promise<string | undefined>;
 };
 
 /** What following a resource needs of its kind; every ResourceKind is one, whatever its columns. */
-export type KindRef = Pick<ResourceKind<Resource>, 'noun' | 'path' | 'waitSeconds'>;
+export type KindRef = Pick<ResourceKind<Resource>, 'noun' | 'path' | 'waitSeconds' | 'currentStep'>;
 
 /** The verb commands every kind adds its subcommands to. */
 export type VerbCommands = { create: Command; get: Command; delete: Command };
@@ -97,25 +100,37 @@ export async function reportCreated<R extends Resource>(
 }
 
 /**
- * Polls one resource until READY or ERROR, printing each status change to stderr. `first` (a create or bundle
- * answer) counts as the first poll when it carries a status, so that status shows without another round trip.
+ * Polls one resource until READY or ERROR, showing on stderr its status and, while it works, its current step and
+ * the time waited (./progress.ts). `first` (a create or bundle answer) counts as the first poll when it carries a
+ * status, so that status shows without another round trip. `progress` is shared when many are followed at once.
  */
 export async function followResource<R extends Resource>(
   kind: KindRef,
   client: Pick<DispatchClient, 'get'>,
   first: { name: string; status?: string },
   timeoutSeconds = kind.waitSeconds,
+  progress?: Progress,
 ): Promise<R> {
+  const shown = progress ?? createProgress();
   let unseen: R | undefined = first.status ? (first as R) : undefined;
   const fetchResource = async () => {
     const resource = unseen ?? (await client.get<R>(resourcePath(kind, first.name)));
     unseen = undefined;
-    return resource;
+    const working = !SETTLED_STATUSES.includes(resource.status ?? '');
+    const step = working ? await kind.currentStep?.(client, first.name) : undefined;
+    return { resource, status: resource.status, state: step ? `${resource.status}: ${step}` : (resource.status ?? 'UNKNOWN') };
   };
-  return waitUntilSettled(`${kind.noun} ${first.name}`, fetchResource, {
-    timeoutMs: timeoutSeconds * 1000,
-    onStatus: (status) => console.error(`${kind.noun} ${first.name}: ${status}`),
-  });
+  try {
+    const settled = await waitUntilSettled(`${kind.noun} ${first.name}`, fetchResource, {
+      timeoutMs: timeoutSeconds * 1000,
+      progress: ({ state }) => state,
+      isSettled: ({ resource }) => SETTLED_STATUSES.includes(resource.status ?? ''),
+      onStatus: (state) => shown.update(`${kind.noun} ${first.name}`, state),
+    });
+    return settled.resource;
+  } finally {
+    if (!progress) shown.stop();
+  }
 }
 
 /** `image x is in ERROR: summary`; reason[0] is the summary, what follows (build output) gets lines of its own. */

@@ -20,6 +20,11 @@ export async function insertBaseImage(
   return row;
 }
 
+export async function findBaseImageById(db: Queryable, id: string): Promise<BaseImageRow | undefined> {
+  const [row] = await db.select().from(baseImages).where(eq(baseImages.id, id));
+  return row;
+}
+
 export async function findBaseImage(db: Queryable, org: string, name: string): Promise<BaseImageRow | undefined> {
   const [row] = await db
     .select()

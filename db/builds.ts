@@ -33,6 +33,11 @@ export async function setBuildInputs(db: Queryable, buildId: string, inputs: Bui
   await db.update(builds).set({ inputs, inputsSha256 }).where(eq(builds.id, buildId));
 }
 
+/** The step a build is in (activities/build-log.ts), for `--wait` and `logs --follow` to show. */
+export async function setBuildStep(db: Queryable, buildId: string, step: string): Promise<void> {
+  await db.update(builds).set({ step }).where(eq(builds.id, buildId));
+}
+
 /** Recorded by a failing build activity; finishBuild adds them to the reason (see builds.failureLines). */
 export async function setBuildFailureLines(db: Queryable, buildId: string, lines: string[]): Promise<void> {
   await db.update(builds).set({ failureLines: lines }).where(eq(builds.id, buildId));

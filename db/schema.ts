@@ -135,6 +135,8 @@ export const builds = pgTable(
      * and become the image's reason, but never travel through workflow history.
      */
     failureLines: text('failure_lines').array(),
+    /** What the build is doing now (its last step once it ended), in the service's own words: `--wait` shows it. */
+    step: text('step'),
     dockerUrl: text('docker_url'),
     digest: text('digest'),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),

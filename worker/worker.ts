@@ -34,6 +34,8 @@ export type WorkerOptions = {
   sandbox: BuildSandbox;
   /** The most builds one org runs at once, fleet-wide (config ORG_BUILD_CONCURRENCY). */
   orgBuildConcurrency: number;
+  /** The languages the service installs dependencies for (config LANGUAGES); others need the base's own template. */
+  languages: readonly string[];
   logger: Logger;
 };
 
@@ -52,6 +54,7 @@ export function workerOptionsFrom(config: Config, db: Db, logger: Logger): Worke
     workflowBundlePath: config.WORKFLOW_BUNDLE,
     logger,
     orgBuildConcurrency: config.ORG_BUILD_CONCURRENCY,
+    languages: config.languages,
     sandbox: {
       network: config.BUILD_NETWORK,
       allowedHosts: config.BUILD_ALLOWED_HOSTS,
@@ -82,7 +85,17 @@ export async function createWorker(options: WorkerOptions): Promise<ServiceWorke
   const build = await prepareBuildSandbox(docker, options.sandbox, logger);
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
   const orgBuildConcurrency = options.orgBuildConcurrency;
-  const activities = createActivities({ docker, db, registry, registryAuth, caBundlePath, build, orgBuildConcurrency });
+  const { languages } = options;
+  const activities = createActivities({
+    docker,
+    db,
+    registry,
+    registryAuth,
+    caBundlePath,
+    build,
+    orgBuildConcurrency,
+    languages,
+  });
   const common = { connection, namespace: options.namespace, activities };
   const main = await Worker.create({
     ...common,

@@ -36,7 +36,7 @@ export async function baseImageWorkflow(job: BaseImageJob): Promise<void> {
   if (!(await setBaseImageStatus(target, { status: inProgress }))) return; // superseded or deleted meanwhile
   upsertSearchAttributes([{ key: DISPATCH_STATUS, value: inProgress }]);
   try {
-    const { digest } = await pullImage({ dockerUrl: job.dockerUrl });
+    const { digest } = await pullImage({ dockerUrl: job.dockerUrl, baseImageId: job.id });
     if (await setBaseImageStatus(target, { status: 'READY', digest })) {
       upsertSearchAttributes([{ key: DISPATCH_STATUS, value: 'READY' }]);
     }

@@ -73,6 +73,7 @@ export const buildRow: BuildRow = {
   outcome: 'SUCCEEDED',
   error: null,
   failureLines: null,
+  step: 'recording the catalog',
   dockerUrl: 'registry.example:5000/acme/app:1',
   digest: 'sha256:' + 'd'.repeat(64),
   startedAt: at,

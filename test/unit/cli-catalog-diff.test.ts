@@ -23,6 +23,7 @@ const build = (id: string, catalogDiff: CatalogDiff | null): Build => ({
   reusedBuildId: null,
   catalogDiff,
   outcome: 'SUCCEEDED',
+  step: null,
   error: null,
   dockerUrl: null,
   digest: null,

@@ -62,6 +62,7 @@ describe('build and catalog tables', () => {
       reusedBuildId: null,
       catalogDiff: null,
       outcome: 'SUCCEEDED',
+      step: null,
       error: null,
       dockerUrl: null,
       digest: null,

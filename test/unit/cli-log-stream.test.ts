@@ -112,6 +112,7 @@ describe('logPath', () => {
     expect(await logPath(listing([]), 'py', { build: 'b1', follow: true })).toEqual({
       path: '/v1/image/py/builds/b1/logs?follow=true',
       resumable: true,
+      buildId: 'b1',
     });
   });
 
@@ -119,6 +120,7 @@ describe('logPath', () => {
     expect(await logPath(listing([{ id: 'new' }, { id: 'old' }]), 'py', { follow: true })).toEqual({
       path: '/v1/image/py/builds/new/logs?follow=true',
       resumable: true,
+      buildId: 'new',
     });
     expect(await logPath(listing([]), 'py', { follow: true })).toEqual({
       path: '/v1/image/py/logs?follow=true',

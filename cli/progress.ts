@@ -1,0 +1,59 @@
+// What `--wait` shows while it waits: per followed resource, its status, what its build is doing and for how long.
+// On a terminal, one block of lines under an ora spinner, redrawn every second; anywhere else (a pipe, a CI log) a
+// plain line each time something other than the clock changes, so scripts and logs stay readable.
+import ora, { type Ora } from 'ora';
+
+export type ProgressStream = NodeJS.WritableStream & { isTTY?: boolean };
+
+export type Progress = {
+  /** The state of one followed thing (`image web`), e.g. `CREATING: installing runtime dependencies with pip`. */
+  update(label: string, state: string): void;
+  /** Stops the spinner (if any), leaving the last states on screen. */
+  stop(): void;
+};
+
+/** `42s`, `3m05s`. */
+export function formatElapsed(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
+}
+
+export function createProgress(
+  stream: ProgressStream = process.stderr,
+  now: () => number = Date.now,
+  interactive: boolean = stream.isTTY === true && !process.env.CI,
+): Progress {
+  const started = now();
+  const states = new Map<string, string>();
+  const line = (label: string, state: string) => `${label}: ${state} (${formatElapsed(now() - started)})`;
+
+  if (!interactive) {
+    return {
+      update(label, state) {
+        if (states.get(label) === state) return;
+        states.set(label, state);
+        console.error(line(label, state));
+      },
+      stop() {},
+    };
+  }
+
+  let spinner: Ora | undefined;
+  const render = () => [...states].map(([label, state]) => line(label, state)).join('\n');
+  // The clock moves even when nothing else does: the block is redrawn every second.
+  const clock = setInterval(() => spinner && (spinner.text = render()), 1000);
+  clock.unref();
+  return {
+    update(label, state) {
+      states.set(label, state);
+      spinner ??= ora({ stream, text: render(), discardStdin: false }).start();
+      spinner.text = render();
+    },
+    stop() {
+      clearInterval(clock);
+      spinner?.stopAndPersist({ symbol: '•', text: render() });
+      spinner = undefined;
+    },
+  };
+}
