@@ -3,7 +3,7 @@
 // plain line each time something other than the clock changes, so scripts and logs stay readable.
 import ora, { type Ora } from 'ora';
 
-export type ProgressStream = NodeJS.WritableStream & { isTTY?: boolean };
+export type ProgressStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
 export type Progress = {
   /** The state of one followed thing (`image web`), e.g. `CREATING: installing runtime dependencies with pip`. */
@@ -22,7 +22,8 @@ export function formatElapsed(ms: number): string {
 export function createProgress(
   stream: ProgressStream = process.stderr,
   now: () => number = Date.now,
-  interactive: boolean = stream.isTTY === true && !process.env.CI,
+  // A terminal of no known width (a pty nobody sized) cannot be redrawn in place: it gets plain lines too.
+  interactive: boolean = stream.isTTY === true && (stream.columns ?? 0) > 0 && !process.env.CI,
 ): Progress {
   const started = now();
   const states = new Map<string, string>();

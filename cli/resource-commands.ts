@@ -118,7 +118,11 @@ export async function followResource<R extends Resource>(
     unseen = undefined;
     const working = !SETTLED_STATUSES.includes(resource.status ?? '');
     const step = working ? await kind.currentStep?.(client, first.name) : undefined;
-    return { resource, status: resource.status, state: step ? `${resource.status}: ${step}` : (resource.status ?? 'UNKNOWN') };
+    return {
+      resource,
+      status: resource.status,
+      state: step ? `${resource.status}: ${step}` : (resource.status ?? 'UNKNOWN'),
+    };
   };
   try {
     const settled = await waitUntilSettled(`${kind.noun} ${first.name}`, fetchResource, {

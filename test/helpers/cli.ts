@@ -62,3 +62,33 @@ export function expectOk(run: CliRun): CliRun {
   expect(run, run.stderr).toMatchObject({ code: 0 });
   return run;
 }
+
+const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Runs the CLI on a pseudo-terminal (util-linux `script`), as a person at a terminal would: stdout and stderr are
+ * both the terminal, so they arrive together in `stdout`, escape sequences and all.
+ */
+export function runCliOnTerminal(
+  args: string[],
+  env: Record<string, string | undefined>,
+  options: { cwd?: string; timeoutMs?: number } = {},
+): Promise<CliRun> {
+  // A pty starts with no size; a person's terminal has one.
+  const command = `stty cols 120 rows 40; ${['node', join(ROOT, 'cli/bin.js'), ...args].map(shellQuote).join(' ')}`;
+  const merged: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', ...env };
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete merged[key];
+  delete merged.CI; // CI logs get plain lines even on a terminal: this run is the person's case
+  merged.DISPATCH_CONFIG = env.DISPATCH_CONFIG ?? noConfigFile();
+  const { cwd = ROOT, timeoutMs = 170_000 } = options;
+  return new Promise((resolve) => {
+    execFile(
+      'script',
+      ['--quiet', '--return', '--command', command, '/dev/null'],
+      { cwd, env: merged, timeout: timeoutMs },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}

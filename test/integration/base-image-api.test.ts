@@ -32,9 +32,10 @@ describe('base image API errors', () => {
       /dockerUrl: is not a valid Docker image reference/,
     ],
     [
-      'an unsupported language',
-      { ...valid, language: 'cobol' },
-      /language: is not a supported language \(supported: python3, nodejs\)/,
+      // Any language name is taken (a base image with its own template may declare any); a non-name is not.
+      'a language that is not a language name',
+      { ...valid, language: 'Py thon!' },
+      /language: must be a language name such as python3, nodejs or java/,
     ],
     ['an unknown field', { ...valid, dockerURL: 'x' }, /base image py: .*dockerURL/],
     [
@@ -112,13 +113,26 @@ describe('base image API errors', () => {
 
   it('PUT with invalid fields answers 400 and leaves the stored spec unchanged', async () => {
     await service.call('POST', '/v1/baseimage', valid);
-    const answer = await service.call('PUT', '/v1/baseimage/py', { ...valid, language: 'cobol' });
+    const answer = await service.call('PUT', '/v1/baseimage/py', { ...valid, language: 'cobol; rm -rf /' });
     expect(answer.status).toBe(400);
     expect(answer.body.message).toMatch(/^base image py: language/);
     expect((await service.call('GET', '/v1/baseimage/py')).body).toMatchObject({
       language: 'python3',
       status: 'INITIALIZED',
     });
+  });
+
+  it('takes imageUrl for dockerUrl, and refuses both names with different values', async () => {
+    const { dockerUrl, ...rest } = { ...valid, name: 'aliased' };
+    const created = await service.call('POST', '/v1/baseimage', { ...rest, imageUrl: dockerUrl });
+    expect(created).toMatchObject({ status: 201, body: { dockerUrl: valid.dockerUrl } });
+    expect(created.body).not.toHaveProperty('imageUrl');
+    const both = await service.call('PUT', '/v1/baseimage/aliased', { ...valid, imageUrl: 'elsewhere/x:1' });
+    expect(both).toMatchObject({
+      status: 400,
+      body: { message: 'base image aliased: imageUrl: is another name for dockerUrl: send one of them' },
+    });
+    await service.call('DELETE', '/v1/baseimage/aliased');
   });
 
   it('PUT takes the name from the path, not the body', async () => {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, serveForCli, type CliServer } from '../helpers/cli.js';
+import { runCli, runCliOnTerminal, serveForCli, type CliServer } from '../helpers/cli.js';
 import { seedBaseImages, seedImagesWith } from '../helpers/seed-bundles.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
@@ -83,6 +83,11 @@ describe('dispatch CLI, bundles', () => {
 
     const images = await dispatch(['create', '-f', at('images.yaml'), '--wait']);
     expect(images.stderr).toContain('image my-pandas: READY');
+    // Piped, --wait prints a plain line per change: the status, what the build is doing, and the time waited.
+    expect(images.stderr).toMatch(
+      /^image my-pandas: CREATING: (pulling the base image|building the image|installing runtime dependencies with pip|pushing the image|recording the catalog) \(\d+s\)$/m,
+    );
+    expect(images.stderr).not.toContain('\x1b');
     expect(images.code).toBe(0);
     expect(images.stdout.trim()).toBe('Created Image: my-pandas');
 
@@ -114,11 +119,62 @@ describe('dispatch CLI, bundles', () => {
     expect(ghost.stderr.trim()).toBe('[Code: 404] bundle document 0 (Image ghost): image ghost not found');
   });
 
+  it('reads -f from --work-dir, as the original joined them, when run from another folder', async () => {
+    const run = await dispatch(['update', '--work-dir', dir, '-f', 'images.yaml']);
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('Unchanged Image: my-pandas');
+  });
+
+  it('applies the later Dispatch field names (imageUrl, baseImage) unchanged', async () => {
+    const later = seedBaseImages().replace('dockerUrl:', 'imageUrl:');
+    const laterImages = seedImages.replace('baseImageName:', 'baseImage:');
+    await writeFile(at('later.yaml'), `${later}---\n${laterImages}`);
+    const run = await dispatch(['apply', '-f', at('later.yaml')]);
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim().split('\n')).toEqual([
+      'Unchanged BaseImage: my-python-base',
+      'Unchanged Image: my-pandas',
+    ]);
+  });
+
+  it('--wait on a terminal keeps one updating block under a spinner', async () => {
+    const run = await runCliOnTerminal(['apply', '-f', at('both.yaml'), '--wait'], {
+      DISPATCH_API_URL: cli.apiUrl,
+      DISPATCH_TOKEN: service.tokens.admin,
+    });
+    expect(run.code, run.stdout.slice(-2000)).toBe(0);
+    expect(run.stdout).toContain('image my-pandas: READY');
+    expect(run.stdout).toContain('base image my-python-base: READY');
+    // ora's cursor control and the persisted mark of the final block.
+    expect(run.stdout).toMatch(/\x1b\[\?25l/);
+    expect(run.stdout).toContain('•');
+  });
+
   it('deletes both from one bundle, in any order', async () => {
     const run = await dispatch(['delete', '-f', at('both.yaml')]);
     expect(run.code).toBe(0);
     expect(run.stdout.trim().split('\n')).toEqual(['Deleted Image: my-pandas', 'Deleted BaseImage: my-python-base']);
     expect((await service.call('GET', '/v1/image/my-pandas')).status).toBe(404);
+    expect((await service.call('GET', '/v1/baseimage/my-python-base')).status).toBe(404);
+  });
+
+  it('delete -f names the documents that no longer exist, and --ignore-not-found deletes the others', async () => {
+    await dispatch(['create', '-f', at('base-images.yaml')]);
+    await writeFile(
+      at('mixed.yaml'),
+      `${seedBaseImages()}---\n${seedImages.replace('name: my-pandas', 'name: ghost')}`,
+    );
+    const refused = await dispatch(['delete', '-f', at('mixed.yaml')]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim()).toBe(
+      'not found: Image ghost; nothing was deleted (--ignore-not-found deletes the others and skips these)',
+    );
+    expect((await service.call('GET', '/v1/baseimage/my-python-base')).status).toBe(200);
+
+    const ignored = await dispatch(['delete', '-f', at('mixed.yaml'), '--ignore-not-found']);
+    expect(ignored.code).toBe(0);
+    expect(ignored.stderr.trim()).toBe('Not found Image ghost: skipped');
+    expect(ignored.stdout.trim()).toBe('Deleted BaseImage: my-python-base');
     expect((await service.call('GET', '/v1/baseimage/my-python-base')).status).toBe(404);
   });
 });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, serveForCli, type CliServer } from '../helpers/cli.js';
 import { pythonFixture } from '../helpers/env.js';
 import { startTestService, type TestService } from '../helpers/service.js';
+import { pushTemplatedBase } from '../helpers/template-bases.js';
 import { eventually, settledBaseImage } from '../helpers/wait.js';
 
 // The image commands as users run them: `node cli/bin.js` in a child process against the real service (served on a
@@ -127,6 +128,25 @@ describe('dispatch CLI, images', () => {
     expect(run.stderr).toMatch(/image cli-broken is in ERROR: build failed while installing runtime dependencies/);
     // reason[1], the last lines of the build output, on lines of their own.
     expect(run.stderr).toMatch(/\n.*No matching distribution found for no-such-package-dispatch-xyz==1\.0/);
+  });
+
+  it('logs --follow says the build is still running while it prints nothing', async () => {
+    // A template whose build is silent for longer than the CLI waits before saying so (10 s).
+    const quiet = 'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN sleep 14\n';
+    await service.call('POST', '/v1/baseimage', {
+      name: 'quiet',
+      dockerUrl: pushTemplatedBase(quiet),
+      language: 'python3',
+    });
+    expect((await settledBaseImage(service, 'quiet')).status).toBe('READY');
+    await service.call('POST', '/v1/image', { name: 'quiet-app', baseImageName: 'quiet' });
+    await eventually("quiet-app's template build to start", async () => {
+      const builds = (await service.call('GET', '/v1/image/quiet-app/builds')).body as { step: string | null }[];
+      return builds[0]?.step === "running the base image's template build" ? true : undefined;
+    });
+    const run = await dispatch('logs', 'image', 'quiet-app', '--follow');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^still building \(running the base image's template build, \d+s\)$/m);
   });
 
   it('deletes it, after which it is gone', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DOCKER_REFERENCE } from '../../docker-reference.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../package-rules.js';
 import { CRON } from '../../api/rebuild-model.js';
+import { LANGUAGE_PATTERN } from '../../api/base-image-model.js';
 import {
   fetchDocument,
   LANGUAGES,
@@ -22,10 +23,12 @@ describe('GET /openapi.json', () => {
       expect(schema.type).toBe('object');
       expect(schema.required).toEqual(expect.arrayContaining(['name', 'dockerUrl', 'language']));
       expect(schema.additionalProperties).toBe(false);
+      // Any language name: one the service installs for, or any with the base image's own template.
       const language = prop(schema, 'language');
-      expect(language.enum ?? language.description).toBeTruthy();
-      expect(language.enum).toEqual(LANGUAGES);
-      expect(language.description).toContain('python3, nodejs');
+      expect(language.pattern).toBe(LANGUAGE_PATTERN.source);
+      expect(language.description).toContain(`installs dependencies for ${LANGUAGES.join(', ')}`);
+      expect(language.description).toContain('io.dispatchframework.imageTemplate');
+      expect(schema.description).toMatch(/imageUrl .* accepted for dockerUrl/);
       // The document states the very rule the server enforces, as a pattern a client can check before sending.
       expect(prop(schema, 'dockerUrl')).toMatchObject({ pattern: DOCKER_REFERENCE.source, maxLength: 512 });
       expect(prop(schema, 'tags')).toMatchObject({ type: 'array', default: [] });
