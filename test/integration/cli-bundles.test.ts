@@ -146,7 +146,7 @@ describe('dispatch CLI, bundles', () => {
     expect(run.stdout).toContain('image my-pandas: READY');
     expect(run.stdout).toContain('base image my-python-base: READY');
     // ora's cursor control and the persisted mark of the final block.
-    expect(run.stdout).toMatch(/\x1b\[\?25l/);
+    expect(run.stdout).toContain('\u001b[?25l');
     expect(run.stdout).toContain('•');
   });
 
