@@ -12,7 +12,8 @@ const LOG_CHUNK_MAX_CHARS = 64 * 1024;
  * Collects a build's output and writes it to Postgres in chunks (never into workflow history), made safe first
  * (safe-text.ts). The stored log is capped at `maxBytes`: its first half as the build prints it, then only the last
  * half is kept (in memory, bounded) and written when the build ends, after a line saying how much was dropped.
- * The step is the service's own tracking, set by its code: nothing a build prints can change it.
+ * The step is the service's own tracking: its code names it, and a build's output can at most move it forward
+ * between two of those names (`advanceTo`), never to words of its own.
  */
 export class BuildLog {
   private pending = '';

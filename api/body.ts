@@ -20,8 +20,9 @@ function parseText(text: string, contentType: string | undefined, resource: stri
   if (!text.trim()) throw new ApiError(400, `${resource}: request body is empty`);
   const yaml = isYaml(contentType);
   try {
-    // A cap on alias expansion keeps a "billion laughs" document from exhausting memory.
-    return yaml ? parseYaml(text, { maxAliasCount: 100 }) : JSON.parse(text);
+    // No aliases at all: a body needs none, and each one would be copied again when the value is handed on as JSON
+    // (a 1 MiB body could become hundreds of MiB), or could refer to itself.
+    return yaml ? parseYaml(text, { maxAliasCount: 0 }) : JSON.parse(text);
   } catch (err) {
     throw new ApiError(
       400,
@@ -38,12 +39,19 @@ export const bodyAsJson =
   (resource: string): MiddlewareHandler =>
   async (c, next) => {
     const value = parseText(await c.req.text(), c.req.header('content-type'), resource);
+    let json: string;
+    try {
+      json = JSON.stringify(value ?? null);
+    } catch {
+      // Nesting deep enough to exhaust the stack: no resource looks like that.
+      throw new ApiError(400, `${resource}: request body is nested too deeply`);
+    }
     const headers = new Headers(c.req.raw.headers);
     headers.set('content-type', 'application/json');
     headers.delete('content-length');
     // The validator reads the body from the cache as JSON text; the request it sees says JSON and holds no stream.
     c.req.raw = new Request(c.req.raw.url, { method: c.req.method, headers, signal: c.req.raw.signal });
     // (Hono types the cache by the Body methods whose results it keeps.)
-    c.req.bodyCache = { text: Promise.resolve(JSON.stringify(value ?? null)) } as unknown as typeof c.req.bodyCache;
+    c.req.bodyCache = { text: Promise.resolve(json) } as unknown as typeof c.req.bodyCache;
     await next();
   };

@@ -1,4 +1,5 @@
 import { parseAllDocuments } from 'yaml';
+import { safeLine } from '../safe-text.js';
 import type { BundleOperation } from './bundle-model.js';
 import { z } from 'zod';
 import { baseImageBodySchema, type BaseImageBody } from './base-image-model.js';
@@ -28,8 +29,12 @@ function documentValues(text: string, maxDocuments: number): unknown[] {
   if (parsed.length > maxDocuments) throw tooMany(parsed.length);
   const values = parsed.map((doc, index) => {
     if (doc.errors.length) throw new ApiError(400, `bundle document ${index}: invalid YAML: ${doc.errors[0]?.message}`);
-    // A cap on alias expansion keeps a "billion laughs" document from exhausting memory.
-    return doc.toJS({ maxAliasCount: 100 }) as unknown;
+    // A cap on alias expansion keeps a "billion laughs" document from exhausting memory; past it, toJS throws.
+    try {
+      return doc.toJS({ maxAliasCount: 100 }) as unknown;
+    } catch (err) {
+      throw new ApiError(400, `bundle document ${index}: ${safeLine((err as Error).message, 200)}`);
+    }
   });
   const [only] = values;
   if (values.length !== 1 || !Array.isArray(only)) return values;

@@ -6,6 +6,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { AppEnv } from './context.js';
+import { safeLine } from '../safe-text.js';
 
 /** The one error type handlers throw; onError turns it (and everything else) into `{code, message}`. */
 export class ApiError extends Error {
@@ -32,7 +33,7 @@ export function validationMessage(resource: string, error: z.ZodError): string {
 /** "image NAME" when the body names one, for messages about a body that may not be valid yet. */
 export function labelFor(kind: string, body: unknown): string {
   const name = (body as { name?: unknown } | null)?.name;
-  return typeof name === 'string' ? `${kind} ${name}` : kind;
+  return typeof name === 'string' ? `${kind} ${safeLine(name, 100)}` : kind;
 }
 
 /**
@@ -43,9 +44,10 @@ export const refuseInvalid: Hook<unknown, AppEnv, string, unknown> = (result, c)
   if (result.success) return;
   const kind = c.get('resource') ?? 'request';
   const key = c.req.param('name') ?? c.req.param('id');
+  // A name or id that failed validation is the requester's text: shown short and without control characters.
   const label =
     key !== undefined
-      ? `${kind} ${key}`
+      ? `${kind} ${safeLine(key, 100)}`
       : result.target === 'query' && c.req.method === 'GET'
         ? `${kind} list`
         : // The validator hands the refused input along, though the Hook type only declares it on success.

@@ -2,6 +2,7 @@ import type { NotFoundHandler } from 'hono';
 import type { OpenAPIObject } from 'openapi3-ts/oas31';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * What an unrouted request gets: 405 with `Allow` when its path exists with other methods (read from the
@@ -9,7 +10,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
  */
 export function methodNotAllowed(document: OpenAPIObject): NotFoundHandler {
   const known = Object.entries(document.paths ?? {}).map(([path, item]) => ({
-    pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
+    pattern: new RegExp(`^${escapeRegExp(path).replace(/\\\{[^}]+\\\}/g, '[^/]+')}$`),
     methods: METHODS.filter((m) => item[m]).map((m) => m.toUpperCase()),
   }));
   return (c) => {

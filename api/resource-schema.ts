@@ -67,6 +67,15 @@ export const errorSchema = z
   })
   .openapi('Error', { description: 'Every error answer has this shape.' });
 
+/** Equal as JSON; a value that cannot be written as JSON (a YAML alias to itself) equals nothing. */
+function sameValue(a: unknown, b: unknown): boolean {
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A body schema that also takes other names for some of its fields (`{imageUrl: 'dockerUrl'}`: later Dispatch
  * versions' names), renamed before validation; answers keep our names. Sending both names with different values is
@@ -78,7 +87,7 @@ export function withAliases<S extends z.ZodType>(schema: S, aliases: Record<stri
     const renamed: Record<string, unknown> = { ...value };
     for (const [alias, field] of Object.entries(aliases)) {
       if (!Object.hasOwn(renamed, alias)) continue;
-      if (Object.hasOwn(renamed, field) && JSON.stringify(renamed[field]) !== JSON.stringify(renamed[alias])) {
+      if (Object.hasOwn(renamed, field) && !sameValue(renamed[field], renamed[alias])) {
         ctx.addIssue({ code: 'custom', path: [alias], message: `is another name for ${field}: send one of them` });
       }
       renamed[field] ??= renamed[alias];

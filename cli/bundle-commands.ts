@@ -15,7 +15,7 @@ import {
   serializeBundle,
   type BundleFileDocument,
 } from './bundle-file.js';
-import { bundleKinds, followBundle } from './bundle-wait.js';
+import { followBundle, kindOf } from './bundle-wait.js';
 import { printStructured } from './output.js';
 import { CliError } from './cli-error.js';
 import { resourcePath, withWaitOptions, type VerbCommands, type WaitFlags } from './resource-commands.js';
@@ -124,7 +124,7 @@ async function withoutMissing(
   const missing: string[] = [];
   for (const doc of documents) {
     const identity = documentIdentity(doc.value);
-    const kind = identity && bundleKinds[identity.kind];
+    const kind = identity && kindOf(identity.kind);
     if (!identity || !kind) {
       present.push(doc); // the server names what is wrong with it
       continue;
@@ -155,7 +155,7 @@ async function requireExisting(client: ReturnType<typeof commandContext>['client
   // One after the other, so the first missing document is the one reported.
   for (const { index, value } of documents) {
     const identity = documentIdentity(value);
-    const kind = identity && bundleKinds[identity.kind];
+    const kind = identity && kindOf(identity.kind);
     if (!identity || !kind) continue; // the server names what is wrong with it
     try {
       await client.get(resourcePath(kind, identity.name));

@@ -13,6 +13,10 @@ export const bundleKinds: Readonly<Record<string, KindRef | undefined>> = {
   Image: imageKind,
 };
 
+/** The kind a document names, if it is one (`__proto__` or `constructor` name nothing here). */
+export const kindOf = (name: string): KindRef | undefined =>
+  Object.hasOwn(bundleKinds, name) ? bundleKinds[name] : undefined;
+
 type Followed = { index: number; kind: string; name: string; result: string };
 
 /**
@@ -25,13 +29,13 @@ export async function followBundle(
   results: readonly Followed[],
   timeoutSeconds?: number,
 ): Promise<{ statuses: Map<number, string>; errors: string[] }> {
-  const followed = results.filter((r) => r.result !== 'deleted' && bundleKinds[r.kind]);
+  const followed = results.filter((r) => r.result !== 'deleted' && kindOf(r.kind));
   // One block for all of them: a line per resource.
   const progress = createProgress();
   // allSettled, not all: a failed poll must not leave the other polls running behind the error message.
   const outcomes = await Promise.allSettled(
     followed.map(async (r) => {
-      const kind = bundleKinds[r.kind] as KindRef;
+      const kind = kindOf(r.kind) as KindRef;
       // No status given: the bundle's answer has no `reason`, so even a settled status is fetched once.
       return { r, kind, settled: await followResource(kind, client, { name: r.name }, timeoutSeconds, progress) };
     }),

@@ -6,7 +6,7 @@ import { imageSubpath } from './build-commands.js';
 import type { DispatchClient } from './client.js';
 import { commandContext } from './context.js';
 import { copyLog } from './log-stream.js';
-import { formatElapsed } from './progress.js';
+import { formatElapsed, printable } from './progress.js';
 
 type LogOptions = { build?: string; follow?: boolean };
 
@@ -37,7 +37,7 @@ async function sayStillBuilding(client: Pick<DispatchClient, 'get'>, imageName: 
   const build = (await client.get<Build[]>(imageSubpath(imageName, 'builds'))).find((b) => b.id === buildId);
   if (build?.outcome !== 'RUNNING') return;
   const elapsed = formatElapsed(Date.now() - build.startedTime * 1000);
-  console.error(`still building (${build.step ?? 'waiting to start'}, ${elapsed})`);
+  console.error(`still building (${printable(build.step ?? 'waiting to start')}, ${elapsed})`);
 }
 
 /** Where the log is served, and whether that path names one build (so a broken stream can be resumed). */

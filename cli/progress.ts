@@ -19,6 +19,10 @@ export function formatElapsed(ms: number): string {
   return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
 }
 
+/** The server's words on a terminal: no control character (C0, DEL or C1) can move the cursor or recolour it. */
+// eslint-disable-next-line no-control-regex -- removing control characters is the point
+export const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+
 export function createProgress(
   stream: ProgressStream = process.stderr,
   now: () => number = Date.now,
@@ -31,7 +35,8 @@ export function createProgress(
 
   if (!interactive) {
     return {
-      update(label, state) {
+      update(rawLabel, rawState) {
+        const [label, state] = [printable(rawLabel), printable(rawState)];
         if (states.get(label) === state) return;
         states.set(label, state);
         console.error(line(label, state));
@@ -47,7 +52,7 @@ export function createProgress(
   clock.unref();
   return {
     update(label, state) {
-      states.set(label, state);
+      states.set(printable(label), printable(state));
       spinner ??= ora({ stream, text: render(), discardStdin: false }).start();
       spinner.text = render();
     },

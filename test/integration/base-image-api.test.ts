@@ -70,6 +70,33 @@ describe('base image API errors', () => {
     await expectNothingWritten();
   });
 
+  it('refuses bodies built to cost memory or stack with 400, never a 500', async () => {
+    const yaml = { 'Content-Type': 'application/yaml' };
+    const big = 'x'.repeat(100_000);
+    const cases: Array<[string, Record<string, string>]> = [
+      // An alias would be copied again for every use when handed on; a body needs none.
+      [`name: &a "${big}"\ndockerUrl: 127.0.0.1:5000/x/y:1\nlanguage: python3\ntags: [*a, *a, *a]\n`, yaml],
+      ['&a [ *a ]\n', yaml],
+      ['['.repeat(200_000) + ']'.repeat(200_000), {}],
+    ];
+    for (const [body, headers] of cases) {
+      const answer = await service.call('POST', '/v1/baseimage', body, headers);
+      expect(answer.status, body.slice(0, 40)).toBe(400);
+      expect(answer.body.message).toMatch(/^base image: request body /);
+    }
+    const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++)
+      laughs.push(
+        `${'abcdefghij'[i]}: &${'abcdefghij'[i]} [${Array(10)
+          .fill(`*${'abcdefghij'[i - 1]}`)
+          .join(', ')}]`,
+      );
+    const bundle = await service.call('POST', '/v1/bundle', `kind: BaseImage\nname: b\n${laughs.join('\n')}\n`, yaml);
+    expect(bundle.status).toBe(400);
+    expect((await service.app.request('/openapiXjson')).status).toBe(404);
+    await expectNothingWritten();
+  });
+
   it('POST with a body that is not JSON answers 400', async () => {
     const answer = await service.call('POST', '/v1/baseimage', '{"name": ');
     expect(answer).toMatchObject({

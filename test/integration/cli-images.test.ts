@@ -132,7 +132,8 @@ describe('dispatch CLI, images', () => {
 
   it('logs --follow says the build is still running while it prints nothing', async () => {
     // A template whose build is silent for longer than the CLI waits before saying so (10 s).
-    const quiet = 'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN sleep 14\n';
+    // The run's own id in the step, so Docker cannot answer it from the cache of an earlier run.
+    const quiet = `ARG BASE_IMAGE\nFROM \${BASE_IMAGE}\nRUN echo ${randomUUID()} && sleep 14\n`;
     await service.call('POST', '/v1/baseimage', {
       name: 'quiet',
       dockerUrl: pushTemplatedBase(quiet),
@@ -140,9 +141,9 @@ describe('dispatch CLI, images', () => {
     });
     expect((await settledBaseImage(service, 'quiet')).status).toBe('READY');
     await service.call('POST', '/v1/image', { name: 'quiet-app', baseImageName: 'quiet' });
-    await eventually("quiet-app's template build to start", async () => {
-      const builds = (await service.call('GET', '/v1/image/quiet-app/builds')).body as { step: string | null }[];
-      return builds[0]?.step === "running the base image's template build" ? true : undefined;
+    await eventually("quiet-app's build to start", async () => {
+      const builds = (await service.call('GET', '/v1/image/quiet-app/builds')).body as { outcome: string }[];
+      return builds[0]?.outcome === 'RUNNING' ? true : undefined;
     });
     const run = await dispatch('logs', 'image', 'quiet-app', '--follow');
     expect(run.code).toBe(0);

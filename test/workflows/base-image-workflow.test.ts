@@ -70,7 +70,8 @@ describe.concurrent('baseImageWorkflow', () => {
     const job = jobFor(run);
     await (await start(job)).result();
     expect(writes(run, job)).toEqual([{ status: 'CREATING' }, { status: 'READY', digest: DIGEST }]);
-    expect(run.recorder.named('pullImage')).toEqual([{ dockerUrl: DOCKER_URL }]);
+    // The id lets the activity read the base image's language (a language without an installer needs a template).
+    expect(run.recorder.named('pullImage')).toEqual([{ dockerUrl: DOCKER_URL, baseImageId: job.id }]);
     for (const call of run.recorder.calls) {
       // A flood of pulls takes the verify queue's slots, never the ones builds run in.
       expect(call.taskQueue, call.name).toBe(
