@@ -86,7 +86,8 @@ describe('the API against its own OpenAPI document (Schemathesis)', () => {
         '--report-junit-path',
         report,
       ],
-      { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, timeout: 900_000 },
+      // Schemathesis keeps a cache in its working directory: the test stack's folder, not the repository.
+      { cwd: join(ROOT, '.stack', 'test'), maxBuffer: 64 * 1024 * 1024, timeout: 900_000 },
     ).catch((err: { stdout?: string; stderr?: string; code?: number }) => ({
       stdout: err.stdout ?? '',
       stderr: `${err.stderr ?? ''}\nexit code ${err.code}`,
