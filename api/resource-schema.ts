@@ -150,4 +150,3 @@ export function parseTagFilters(raw: string[]): { key: string; value: string }[]
 }
 
 export type Tag = z.infer<typeof tagSchema>;
-export type ErrorAnswer = z.infer<typeof errorSchema>;

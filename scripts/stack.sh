@@ -24,6 +24,9 @@ ensure_packages() {
   have debootstrap || missing+=(debootstrap)
   have docker-compose || missing+=(docker-compose)
   have curl || missing+=(curl)
+  # The conformance test installs Schemathesis into a venv (scripts/schemathesis.sh); the pty test uses `script`.
+  python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+  have script || missing+=(util-linux)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing Debian packages: ${missing[*]}"
     apt-get update -q >"$STATE/logs/apt.log" 2>&1

@@ -1,9 +1,8 @@
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type { baseImageCleanupWorkflow, baseImageWorkflow } from '../../workflows/base-image.js';
 import { verifyQueueFor, workflowIdFor, type BaseImageJob, type PullPolicy } from '../../workflows/jobs.js';
-import { deferred, startStubWorkers, stubEnvironment, type Scenario, type StubWorkers } from './stub-worker.js';
+import { deferred, useStubWorkers, type Scenario } from './stub-worker.js';
 
 // baseImageWorkflow on stub activities: where the pull runs, what is recorded on success and failure, how its
 // retry policy is applied, and that a run whose generation is no longer current stops writing.
@@ -18,16 +17,7 @@ const QUICK: PullPolicy = {
   heartbeatTimeoutMs: 10_000,
 };
 
-let env: TestWorkflowEnvironment;
-let workers: StubWorkers;
-beforeAll(async () => {
-  env = await stubEnvironment();
-  workers = await startStubWorkers(env, 'wf-base-image');
-});
-afterAll(async () => {
-  await workers?.stop();
-  await env?.teardown();
-});
+const stub = useStubWorkers('wf-base-image');
 
 const jobFor = (run: Scenario, overrides: Partial<BaseImageJob> = {}): BaseImageJob => ({
   id: 'base-1',
@@ -40,8 +30,8 @@ const jobFor = (run: Scenario, overrides: Partial<BaseImageJob> = {}): BaseImage
 });
 
 const start = (job: BaseImageJob) =>
-  env.client.workflow.start<typeof baseImageWorkflow>('baseImageWorkflow', {
-    taskQueue: workers.taskQueue,
+  stub.env.client.workflow.start<typeof baseImageWorkflow>('baseImageWorkflow', {
+    taskQueue: stub.workers.taskQueue,
     workflowId: workflowIdFor('BaseImage', job.org, job.name),
     args: [job],
   });
@@ -66,7 +56,10 @@ const writes = (run: Scenario, job: BaseImageJob) =>
 
 describe.concurrent('baseImageWorkflow', () => {
   it('pulls on the verify queue, then records CREATING and READY with the digest', async ({ expect }) => {
-    const run = workers.scenario({ setBaseImageStatus: async () => true, pullImage: async () => ({ digest: DIGEST }) });
+    const run = stub.workers.scenario({
+      setBaseImageStatus: async () => true,
+      pullImage: async () => ({ digest: DIGEST }),
+    });
     const job = jobFor(run);
     await (await start(job)).result();
     expect(writes(run, job)).toEqual([{ status: 'CREATING' }, { status: 'READY', digest: DIGEST }]);
@@ -75,14 +68,14 @@ describe.concurrent('baseImageWorkflow', () => {
     for (const call of run.recorder.calls) {
       // A flood of pulls takes the verify queue's slots, never the ones builds run in.
       expect(call.taskQueue, call.name).toBe(
-        call.name === 'pullImage' ? verifyQueueFor(workers.taskQueue) : workers.taskQueue,
+        call.name === 'pullImage' ? verifyQueueFor(stub.workers.taskQueue) : stub.workers.taskQueue,
       );
     }
   });
 
   it('records UPDATING for a new spec, and a pull that succeeds on a retry is READY', async ({ expect }) => {
     let failures = 1;
-    const run = workers.scenario({
+    const run = stub.workers.scenario({
       setBaseImageStatus: async () => true,
       pullImage: async () => {
         if (failures-- > 0) throw new Error('connection reset by peer');
@@ -97,7 +90,7 @@ describe.concurrent('baseImageWorkflow', () => {
 
   it("records ERROR with the pull's message once its policy's attempts run out", async ({ expect }) => {
     const message = 'manifest for 127.0.0.1:5000/dispatch-test/python:3.12 not found: manifest unknown';
-    const run = workers.scenario({
+    const run = stub.workers.scenario({
       setBaseImageStatus: async () => true,
       pullImage: async () => {
         throw new Error(message);
@@ -111,7 +104,7 @@ describe.concurrent('baseImageWorkflow', () => {
 
   it('records ERROR saying the worker stopped reporting when a pull stops heartbeating', async ({ expect }) => {
     const hung = deferred<{ digest: string }>();
-    const run = workers.scenario({ setBaseImageStatus: async () => true, pullImage: () => hung.promise });
+    const run = stub.workers.scenario({ setBaseImageStatus: async () => true, pullImage: () => hung.promise });
     const job = jobFor(run, { pullPolicy: { ...QUICK, maximumAttempts: 1, heartbeatTimeoutMs: 1_000 } });
     try {
       const reason = 'the worker stopped reporting progress and the retries ran out';
@@ -123,7 +116,7 @@ describe.concurrent('baseImageWorkflow', () => {
   });
 
   it('stops before pulling when its generation is no longer current (superseded or deleted)', async ({ expect }) => {
-    const run = workers.scenario({ setBaseImageStatus: async () => false });
+    const run = stub.workers.scenario({ setBaseImageStatus: async () => false });
     const job = jobFor(run);
     await (await start(job)).result();
     expect(run.recorder.names()).toEqual(['setBaseImageStatus']);
@@ -132,7 +125,7 @@ describe.concurrent('baseImageWorkflow', () => {
   it('writes nothing more when it is superseded during the pull', async ({ expect }) => {
     // The in-progress write applies; by the time the pull answers, a newer spec owns the row.
     let current = true;
-    const run = workers.scenario({
+    const run = stub.workers.scenario({
       setBaseImageStatus: async () => current,
       pullImage: async () => {
         current = false;
@@ -148,9 +141,9 @@ describe.concurrent('baseImageWorkflow', () => {
 
 describe('baseImageCleanupWorkflow', () => {
   it('removes the local copy only if no other base image uses it', async ({ expect }) => {
-    const run = workers.scenario({ removeLocalImage: async () => undefined });
-    await env.client.workflow.execute<typeof baseImageCleanupWorkflow>('baseImageCleanupWorkflow', {
-      taskQueue: workers.taskQueue,
+    const run = stub.workers.scenario({ removeLocalImage: async () => undefined });
+    await stub.env.client.workflow.execute<typeof baseImageCleanupWorkflow>('baseImageCleanupWorkflow', {
+      taskQueue: stub.workers.taskQueue,
       workflowId: `baseimage-cleanup/${run.org}/py`,
       args: [{ dockerUrl: DOCKER_URL }],
     });

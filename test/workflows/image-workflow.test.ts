@@ -1,18 +1,10 @@
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type { ImageTarget } from '../../db/image-builds.js';
 import type { imageCleanupWorkflow, imageWorkflow } from '../../workflows/image.js';
 import { batchQueueFor, workflowIdFor, type ImageJob } from '../../workflows/jobs.js';
-import {
-  baseState,
-  startStubWorkers,
-  stubEnvironment,
-  type Scenario,
-  type StubWorkers,
-  type Stubs,
-} from './stub-worker.js';
+import { baseState, useStubWorkers, type Scenario, type Stubs } from './stub-worker.js';
 
 // imageWorkflow on stub activities: the base image wait, the org's build slot, where the Docker work runs, and what
 // it records on success, failure and supersede. The tests run concurrently: each waits out real workflow timers.
@@ -21,16 +13,7 @@ const BUILD_ID = '00000000-0000-4000-8000-0000000000b1';
 const PUSHED = { dockerUrl: '127.0.0.1:5000/dispatch/img-1:00000000-0000', digest: `sha256:${'b'.repeat(64)}` };
 const POLICY = { buildTimeoutMs: 60_000, heartbeatTimeoutMs: 30_000, baseImageWaitMs: 60_000 };
 
-let env: TestWorkflowEnvironment;
-let workers: StubWorkers;
-beforeAll(async () => {
-  env = await stubEnvironment();
-  workers = await startStubWorkers(env, 'wf-image');
-});
-afterAll(async () => {
-  await workers?.stop();
-  await env?.teardown();
-});
+const stub = useStubWorkers('wf-image');
 
 const jobFor = (run: Scenario, overrides: Partial<ImageJob> = {}): ImageJob => ({
   id: 'img-1',
@@ -55,8 +38,8 @@ const happyStubs = (overrides: Stubs = {}): Stubs => ({
 });
 
 const start = (job: ImageJob) =>
-  env.client.workflow.start<typeof imageWorkflow>('imageWorkflow', {
-    taskQueue: workers.taskQueue,
+  stub.env.client.workflow.start<typeof imageWorkflow>('imageWorkflow', {
+    taskQueue: stub.workers.taskQueue,
     workflowId: workflowIdFor('Image', job.org, job.name),
     args: [job],
   });
@@ -80,7 +63,7 @@ const targetOf = (job: ImageJob): ImageTarget => ({
 
 describe.concurrent('imageWorkflow', () => {
   it("builds FROM the base image's verified digest, on the main queue, and records READY", async ({ expect }) => {
-    const run = workers.scenario(happyStubs());
+    const run = stub.workers.scenario(happyStubs());
     const job = jobFor(run);
     const result = await (await start(job)).result();
     expect(result).toEqual({ buildId: BUILD_ID });
@@ -102,7 +85,7 @@ describe.concurrent('imageWorkflow', () => {
     ]);
     // A developer's build never waits behind batch slots.
     const heavy = recorder.calls.filter((c) => c.name === 'buildAndPush' || c.name === 'recordCatalog');
-    expect(heavy.map((c) => c.taskQueue)).toEqual([workers.taskQueue, workers.taskQueue]);
+    expect(heavy.map((c) => c.taskQueue)).toEqual([stub.workers.taskQueue, stub.workers.taskQueue]);
     expect(recorder.named('recordCatalog')).toEqual([{ buildId: BUILD_ID, imageId: job.id, ...PUSHED }]);
     expect(recorder.named('completeImageBuild')).toEqual([
       { target: targetOf(job), buildId: BUILD_ID, end: { outcome: 'SUCCEEDED', ...PUSHED } },
@@ -111,7 +94,7 @@ describe.concurrent('imageWorkflow', () => {
   });
 
   it("runs a batch rebuild's Docker work on the batch queue; a forced build does not reuse", async ({ expect }) => {
-    const run = workers.scenario(happyStubs());
+    const run = stub.workers.scenario(happyStubs());
     const job = jobFor(run, { trigger: 'rebuild', rebuildId: 'rebuild-1', force: true, generation: 3 });
     await (await start(job)).result();
     const { recorder } = run;
@@ -121,7 +104,7 @@ describe.concurrent('imageWorkflow', () => {
     expect(recorder.named('buildAndPush')).toEqual([expect.objectContaining({ allowReuse: false })]);
     for (const call of recorder.calls) {
       const heavy = call.name === 'buildAndPush' || call.name === 'recordCatalog';
-      expect(call.taskQueue, call.name).toBe(heavy ? batchQueueFor(workers.taskQueue) : workers.taskQueue);
+      expect(call.taskQueue, call.name).toBe(heavy ? batchQueueFor(stub.workers.taskQueue) : stub.workers.taskQueue);
     }
   });
 
@@ -135,7 +118,7 @@ describe.concurrent('imageWorkflow', () => {
       }),
       readBaseImage: async () => baseState('READY', { digest: fresh }),
     });
-    const run = workers.scenario(stubs);
+    const run = stub.workers.scenario(stubs);
     const job = jobFor(run, { generation: 2 });
     await (await start(job)).result();
     const { recorder } = run;
@@ -154,7 +137,7 @@ describe.concurrent('imageWorkflow', () => {
       beginImageBuild: async () => ({ buildId: BUILD_ID, base: baseState('CREATING') }),
       readBaseImage: async () => baseState('ERROR', { reason: ['manifest unknown'] }),
     });
-    const run = workers.scenario(stubs);
+    const run = stub.workers.scenario(stubs);
     const job = jobFor(run);
     const message = await failureOf(await start(job));
     expect(message).toBe('image web: base image py is in ERROR: manifest unknown');
@@ -172,7 +155,7 @@ describe.concurrent('imageWorkflow', () => {
 
   it('fails with ERROR when the base image does not exist', async ({ expect }) => {
     const stubs = happyStubs({ beginImageBuild: async () => ({ buildId: BUILD_ID, base: null }) });
-    const run = workers.scenario(stubs);
+    const run = stub.workers.scenario(stubs);
     const job = jobFor(run);
     expect(await failureOf(await start(job))).toBe('image web: base image py not found');
     expect(run.recorder.named('completeImageBuild')).toEqual([
@@ -188,7 +171,7 @@ describe.concurrent('imageWorkflow', () => {
       beginImageBuild: async () => ({ buildId: BUILD_ID, base: baseState('CREATING') }),
       readBaseImage: async () => baseState('CREATING'),
     });
-    const run = workers.scenario(stubs);
+    const run = stub.workers.scenario(stubs);
     const job = jobFor(run, { policy: { ...POLICY, baseImageWaitMs: 1 } });
     const reason = 'base image py did not become READY in time (still CREATING)';
     expect(await failureOf(await start(job))).toBe(`image web: ${reason}`);
@@ -207,7 +190,7 @@ describe.concurrent('imageWorkflow', () => {
         return free;
       },
     });
-    const run = workers.scenario(stubs);
+    const run = stub.workers.scenario(stubs);
     const job = jobFor(run);
     await (await start(job)).result();
     const { recorder } = run;
@@ -222,7 +205,7 @@ describe.concurrent('imageWorkflow', () => {
   it('stops without writing anything when the image moved on before it began (superseded or deleted)', async ({
     expect,
   }) => {
-    const run = workers.scenario(happyStubs({ beginImageBuild: async () => null }));
+    const run = stub.workers.scenario(happyStubs({ beginImageBuild: async () => null }));
     const job = jobFor(run, { generation: 4 });
     expect(await (await start(job)).result()).toBeNull();
     expect(run.recorder.names()).toEqual(['beginImageBuild']);
@@ -235,7 +218,7 @@ describe.concurrent('imageWorkflow', () => {
         throw ApplicationFailure.nonRetryable(reason, 'BuildFailed');
       },
     });
-    const run = workers.scenario(stubs);
+    const run = stub.workers.scenario(stubs);
     const job = jobFor(run);
     expect(await failureOf(await start(job))).toBe(`image web: ${reason}`);
     const { recorder } = run;
@@ -257,7 +240,7 @@ describe.concurrent('imageWorkflow', () => {
       },
       settleImageError: async () => undefined,
     });
-    const run = workers.scenario(stubs);
+    const run = stub.workers.scenario(stubs);
     const job = jobFor(run);
     expect(await failureOf(await start(job))).toBe('image web: docker build failed');
     expect(run.recorder.named('settleImageError')).toEqual([
@@ -269,9 +252,9 @@ describe.concurrent('imageWorkflow', () => {
 describe('imageCleanupWorkflow', () => {
   it("removes the local copy of every one of the deleted image's builds, in use or not", async ({ expect }) => {
     const dockerUrls = ['127.0.0.1:5000/dispatch/img-1:aaaa', '127.0.0.1:5000/dispatch/img-1:bbbb'];
-    const run = workers.scenario({ removeLocalImage: async () => undefined });
-    await env.client.workflow.execute<typeof imageCleanupWorkflow>('imageCleanupWorkflow', {
-      taskQueue: workers.taskQueue,
+    const run = stub.workers.scenario({ removeLocalImage: async () => undefined });
+    await stub.env.client.workflow.execute<typeof imageCleanupWorkflow>('imageCleanupWorkflow', {
+      taskQueue: stub.workers.taskQueue,
       workflowId: `image-cleanup/${run.org}/web`,
       args: [{ dockerUrls }],
     });

@@ -1,22 +1,13 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type { BuildRequest } from '../../activities/build-image.js';
 import type { ImagePlan } from '../../activities/rebuild.js';
 import type { imageWorkflow } from '../../workflows/image.js';
 import { batchQueueFor, verifyQueueFor, workflowIdFor, type RebuildJob } from '../../workflows/jobs.js';
 import type { rebuildWorkflow } from '../../workflows/rebuild.js';
-import {
-  baseState,
-  deferred,
-  startStubWorkers,
-  stubEnvironment,
-  type Scenario,
-  type StubWorkers,
-  type Stubs,
-} from './stub-worker.js';
+import { baseState, deferred, useStubWorkers, type Scenario, type Stubs } from './stub-worker.js';
 
 // rebuildWorkflow on stub activities, its image builds included (real imageWorkflow children): the batch cap, the
 // groups of identical inputs built once, and what each item ends as when its image moved on, is being built
@@ -25,16 +16,7 @@ import {
 const DOCKER_URL = '127.0.0.1:5000/dispatch-test/python:3.12';
 const POLICY = { buildTimeoutMs: 60_000, heartbeatTimeoutMs: 30_000, baseImageWaitMs: 60_000 };
 
-let env: TestWorkflowEnvironment;
-let workers: StubWorkers;
-beforeAll(async () => {
-  env = await stubEnvironment();
-  workers = await startStubWorkers(env, 'wf-rebuild');
-});
-afterAll(async () => {
-  await workers?.stop();
-  await env?.teardown();
-});
+const stub = useStubWorkers('wf-rebuild');
 
 /** An image of the org: its name, the hash of its build inputs, whether the plan rebuilds it. */
 type FakeImage = { name: string; inputs?: string; baseImageName?: string; rebuild?: boolean; deleted?: boolean };
@@ -97,8 +79,8 @@ const jobFor = (run: Scenario, overrides: Partial<RebuildJob> = {}): RebuildJob 
 });
 
 const start = (job: RebuildJob) =>
-  env.client.workflow.start<typeof rebuildWorkflow>('rebuildWorkflow', {
-    taskQueue: workers.taskQueue,
+  stub.env.client.workflow.start<typeof rebuildWorkflow>('rebuildWorkflow', {
+    taskQueue: stub.workers.taskQueue,
     workflowId: `rebuild/${job.org}/${job.rebuildId ?? randomUUID()}`,
     args: [job],
   });
@@ -145,7 +127,7 @@ describe.concurrent('rebuildWorkflow', () => {
     let finished = 0;
     const inFlight: Array<() => void> = [];
     let holding = true;
-    const run: Scenario = workers.scenario(
+    const run: Scenario = stub.workers.scenario(
       rebuildStubs(images, {
         // A build runs until the test lets it finish.
         buildAndPush: async (request) => {
@@ -189,7 +171,7 @@ describe.concurrent('rebuildWorkflow', () => {
     // Not forced: every build may reuse an identical earlier one; all of them run in the batch slots.
     const builds = run.recorder.calls.filter((c) => c.name === 'buildAndPush');
     expect(builds.map((c) => (c.args[0] as BuildRequest).allowReuse)).toEqual([true, true, true, true, true]);
-    expect(new Set(builds.map((c) => c.taskQueue))).toEqual(new Set([batchQueueFor(workers.taskQueue)]));
+    expect(new Set(builds.map((c) => c.taskQueue))).toEqual(new Set([batchQueueFor(stub.workers.taskQueue)]));
   });
 
   it('builds images with identical inputs once: the others wait for it and reuse its result', async ({ expect }) => {
@@ -204,7 +186,7 @@ describe.concurrent('rebuildWorkflow', () => {
     const finishedBuilds = new Map<string, { dockerUrl: string; digest: string }>();
     const built: string[] = [];
     const reused: string[] = [];
-    const run: Scenario = workers.scenario(
+    const run: Scenario = stub.workers.scenario(
       rebuildStubs(images, {
         buildAndPush: async (request) => {
           const inputs = inputsOf.get(request.imageId)!;
@@ -247,7 +229,7 @@ describe.concurrent('rebuildWorkflow', () => {
 
   it('marks an image whose spec changed since the plan SKIPPED: its own build takes over', async ({ expect }) => {
     const images = [{ name: 'kept' }, { name: 'changed' }];
-    const run = workers.scenario(
+    const run = stub.workers.scenario(
       rebuildStubs(images, {
         // The generation the plan saw is no longer current: the image build stops before it begins.
         beginImageBuild: async ({ target }) =>
@@ -272,7 +254,7 @@ describe.concurrent('rebuildWorkflow', () => {
   }) => {
     const images = [{ name: 'first' }, { name: 'second' }];
     const firstBuild = deferred<void>();
-    const run: Scenario = workers.scenario(
+    const run: Scenario = stub.workers.scenario(
       rebuildStubs(images, {
         buildAndPush: async (request) => {
           if (request.imageId === idOf('first')) await firstBuild.promise;
@@ -285,7 +267,7 @@ describe.concurrent('rebuildWorkflow', () => {
     try {
       await run.recorder.until('the first build', () => run.recorder.named('buildAndPush').length === 1);
       // What the API does when a new spec of the image arrives: the running build's workflow is replaced.
-      await env.client.workflow.getHandle(workflowIdFor('Image', job.org, 'first')).terminate('a newer spec');
+      await stub.env.client.workflow.getHandle(workflowIdFor('Image', job.org, 'first')).terminate('a newer spec');
       await handle.result();
     } finally {
       firstBuild.resolve();
@@ -301,7 +283,7 @@ describe.concurrent('rebuildWorkflow', () => {
   }) => {
     const images = [{ name: 'busy' }, { name: 'idle' }];
     const developersBuild = deferred<void>();
-    const run: Scenario = workers.scenario(
+    const run: Scenario = stub.workers.scenario(
       rebuildStubs(images, {
         buildAndPush: async (request) => {
           if (!request.allowReuse) throw new Error('unexpected forced build');
@@ -311,8 +293,8 @@ describe.concurrent('rebuildWorkflow', () => {
       }),
     );
     // A developer's build of "busy" is in progress under the image's workflow id.
-    const developer = await env.client.workflow.start<typeof imageWorkflow>('imageWorkflow', {
-      taskQueue: workers.taskQueue,
+    const developer = await stub.env.client.workflow.start<typeof imageWorkflow>('imageWorkflow', {
+      taskQueue: stub.workers.taskQueue,
       workflowId: workflowIdFor('Image', run.org, 'busy'),
       args: [{ id: idOf('busy'), org: run.org, name: 'busy', generation: 1, baseImageName: 'py', trigger: 'update' }],
     });
@@ -334,7 +316,7 @@ describe.concurrent('rebuildWorkflow', () => {
   it("marks a failed build FAILED with the build's reason, and the batch still finishes", async ({ expect }) => {
     const images = [{ name: 'broken' }, { name: 'fine' }];
     const reason = 'pip install: no matching distribution found for flask==99';
-    const run = workers.scenario(
+    const run = stub.workers.scenario(
       rebuildStubs(images, {
         buildAndPush: async (request) => {
           if (request.imageId === idOf('broken')) throw ApplicationFailure.nonRetryable(reason, 'BuildFailed');
@@ -360,7 +342,7 @@ describe.concurrent('rebuildWorkflow', () => {
       { name: 'n1', baseImageName: 'node' },
       { name: 'gone', baseImageName: 'node', deleted: true },
     ];
-    const run = workers.scenario(rebuildStubs(images));
+    const run = stub.workers.scenario(rebuildStubs(images));
     // A scheduled run: the workflow makes its own rebuild id.
     const job = jobFor(run, { dryRun: true, rebuildId: undefined });
     const { rebuildId, plan } = await (await start(job)).result();
@@ -374,7 +356,7 @@ describe.concurrent('rebuildWorkflow', () => {
       ],
     );
     const planned = run.recorder.calls.filter((c) => c.name === 'planImageRebuild');
-    for (const call of [...reverified, ...planned]) expect(call.taskQueue).toBe(verifyQueueFor(workers.taskQueue));
+    for (const call of [...reverified, ...planned]) expect(call.taskQueue).toBe(verifyQueueFor(stub.workers.taskQueue));
     // Each image is planned against its own base image's verification.
     expect(
       Object.fromEntries(run.recorder.named('planImageRebuild').map((p) => [nameOf(p.imageId), p.base.name])),
@@ -395,7 +377,7 @@ describe.concurrent('rebuildWorkflow', () => {
 
   it('builds only what the plan rebuilds', async ({ expect }) => {
     const images = [{ name: 'moved' }, { name: 'same', rebuild: false }];
-    const run = workers.scenario(rebuildStubs(images));
+    const run = stub.workers.scenario(rebuildStubs(images));
     await (await start(jobFor(run))).result();
     expect(run.recorder.named('buildAndPush').map((r) => nameOf(r.imageId))).toEqual(['moved']);
     // The unchanged item keeps the outcome the recorded plan gave it.

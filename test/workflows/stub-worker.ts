@@ -5,6 +5,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { Activities } from '../../activities/index.js';
 import type { BaseImageState } from '../../db/image-builds.js';
@@ -189,3 +190,20 @@ export const baseState = (status: string, extra: Partial<BaseImageState> = {}): 
 
 /** A unique org per test: workflow ids (image/<org>/<name>) then never meet another test's. */
 export const newOrg = () => `org-wf-${randomUUID().slice(0, 8)}`;
+
+/**
+ * A test file's local Temporal server and stub workers (on task queues named after `name`), started before its
+ * tests and stopped after them.
+ */
+export function useStubWorkers(name: string) {
+  const stub = {} as { env: TestWorkflowEnvironment; workers: StubWorkers };
+  beforeAll(async () => {
+    stub.env = await stubEnvironment();
+    stub.workers = await startStubWorkers(stub.env, name);
+  });
+  afterAll(async () => {
+    await stub.workers?.stop();
+    await stub.env?.teardown();
+  });
+  return stub;
+}
