@@ -144,7 +144,8 @@ export const builds = pgTable(
   },
   (t) => [
     uniqueIndex('builds_run_id').on(t.runId),
-    index('builds_image').on(t.imageId, t.startedAt),
+    // The build history's page order (newest first, the id breaking ties); GET .../builds?limit=1 reads one entry.
+    index('builds_image_started').on(t.imageId, t.startedAt, t.id),
     index('builds_inputs').on(t.inputsSha256),
   ],
 );
@@ -220,14 +221,19 @@ export type Role = (typeof ROLES)[number];
 export const role = pgEnum('role', ROLES);
 
 /** Bearer tokens. Only a SHA-256 of each token is stored; the token itself is shown once, when it is created. */
-export const apiTokens = pgTable('api_tokens', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  org: text('org').notNull(),
-  role: role('role').notNull(),
-  name: text('name').notNull(),
-  tokenSha256: text('token_sha256').notNull().unique(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    org: text('org').notNull(),
+    role: role('role').notNull(),
+    name: text('name').notNull(),
+    tokenSha256: text('token_sha256').notNull().unique(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  // The token list's page order: names repeat, so oldest first with the id breaking ties.
+  (t) => [index('api_tokens_org_created').on(t.org, t.createdAt, t.id)],
+);
 
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
 
@@ -235,20 +241,25 @@ export type ApiTokenRow = typeof apiTokens.$inferSelect;
 export type RebuildSelector = { all: true } | { baseImageName: string } | { tag: Tag };
 
 /** One batch rebuild (or its dry run): what was asked, by whom, and when it ended. */
-export const rebuilds = pgTable('rebuilds', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  org: text('org').notNull(),
-  selector: jsonb('selector').$type<RebuildSelector>().notNull(),
-  dryRun: boolean('dry_run').notNull(),
-  force: boolean('force').notNull().default(false),
-  /** "api", or the name of the schedule that started it. */
-  trigger: text('trigger').notNull(),
-  status: text('status').$type<'PLANNING' | 'RUNNING' | 'DONE'>().notNull().default('PLANNING'),
-  /** The workflow that runs it: the reconciler closes a rebuild whose workflow ended without finishing it. */
-  workflowId: text('workflow_id'),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  finishedAt: timestamp('finished_at', { withTimezone: true }),
-});
+export const rebuilds = pgTable(
+  'rebuilds',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    org: text('org').notNull(),
+    selector: jsonb('selector').$type<RebuildSelector>().notNull(),
+    dryRun: boolean('dry_run').notNull(),
+    force: boolean('force').notNull().default(false),
+    /** "api", or the name of the schedule that started it. */
+    trigger: text('trigger').notNull(),
+    status: text('status').$type<'PLANNING' | 'RUNNING' | 'DONE'>().notNull().default('PLANNING'),
+    /** The workflow that runs it: the reconciler closes a rebuild whose workflow ended without finishing it. */
+    workflowId: text('workflow_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  // The rebuild list's page order: newest first, the id breaking ties.
+  (t) => [index('rebuilds_org_created').on(t.org, t.createdAt, t.id)],
+);
 
 export type RebuildRow = typeof rebuilds.$inferSelect;
 
