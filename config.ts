@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { DEFAULT_REBUILD_WINDOW } from './workflows/jobs.js';
 
 /** Languages the builds know how to install dependencies for (activities/build-files/install-*.sh). */
 export const SUPPORTED_LANGUAGES = ['python3', 'nodejs'] as const;
@@ -30,6 +31,11 @@ const schema = z.object({
   REBUILD_CONCURRENCY: z.coerce.number().int().positive().default(2),
   // How long POST /v1/rebuilds waits for a dry run's plan before answering 503 (the plan workflow is timed out too).
   REBUILD_PLAN_TIMEOUT_SECONDS: z.coerce.number().positive().default(300),
+  // How long POST /v1/rebuilds waits for a dry run's plan before answering 202 with the id to follow instead.
+  REBUILD_DRY_RUN_WAIT_SECONDS: z.coerce.number().positive().default(20),
+  /** Plan items a batch rebuild reads and builds at a time; a run continues as new past REBUILD_RUN_MAX_EVENTS. */
+  REBUILD_WINDOW_SIZE: z.coerce.number().int().positive().max(1000).default(DEFAULT_REBUILD_WINDOW.size),
+  REBUILD_RUN_MAX_EVENTS: z.coerce.number().int().min(100).max(40_000).default(DEFAULT_REBUILD_WINDOW.maxRunEvents),
   /** Credentials for pushing to IMAGE_REGISTRY; empty for an open registry. Never logged. */
   REGISTRY_USERNAME: z.string().default(''),
   REGISTRY_PASSWORD: z.string().default(''),

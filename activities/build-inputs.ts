@@ -19,6 +19,26 @@ export async function resolveBuildInputs(
   base: { name: string; ref: string; digest: string },
   pullAuth: PullAuth,
 ): Promise<BuildInputs> {
+  const { template } = await resolveBaseTemplate(docker, base, pullAuth);
+  return {
+    baseImage: base.name,
+    baseDigest: base.digest,
+    language: image.language,
+    manifestSha256: sha256(image.runtimeManifest),
+    systemPackages: image.systemPackages,
+    template,
+  };
+}
+
+/**
+ * The template a base image pinned at `ref` carries ('default' without the label); one with ONBUILD triggers is
+ * refused. The base image is inspected, pulled first on a host that lacks it.
+ */
+export async function resolveBaseTemplate(
+  docker: Docker,
+  base: { name: string; ref: string },
+  pullAuth: PullAuth,
+): Promise<{ template: string }> {
   const inspected = await ensureLocalImage(docker, base.ref, pullAuth);
   // ONBUILD triggers run in our FROM ${BASE_IMAGE}; an ONBUILD ADD would have the daemon fetch from the host's own
   // network (template-policy.ts). A base image carrying triggers is refused outright.
@@ -29,14 +49,7 @@ export async function resolveBuildInputs(
       'BuildFailed',
     );
   }
-  return {
-    baseImage: base.name,
-    baseDigest: base.digest,
-    language: image.language,
-    manifestSha256: sha256(image.runtimeManifest),
-    systemPackages: image.systemPackages,
-    template: inspected.Config?.Labels?.[IMAGE_TEMPLATE_LABEL] ?? 'default',
-  };
+  return { template: inspected.Config?.Labels?.[IMAGE_TEMPLATE_LABEL] ?? 'default' };
 }
 
 /**

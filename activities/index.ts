@@ -21,6 +21,8 @@ import { acquireBuildSlot, releaseBuildSlot } from '../db/build-slots.js';
 import { buildAndPush, type BuildDeps, type BuildRequest } from './build-image.js';
 import { recordCatalog, type CatalogRequest } from './catalog.js';
 import { planImageRebuild, reverifyBaseImage, type VerifiedBase } from './rebuild.js';
+import { planRebuildItems, type PlanRequest } from './rebuild-plan.js';
+import { nextWindow, selectedBaseImages, selectorCondition, type WindowItem } from '../db/rebuild-plans.js';
 import {
   finishRebuild,
   openRebuild,
@@ -111,6 +113,20 @@ export const createActivities = (deps: ActivityDeps) => {
       return reverifyBaseImage(docker, db, input, pullAuth);
     },
 
+    /** The base images of the images a rebuild selects, each to be re-verified once. */
+    async selectRebuildBaseImages({ org, selector }: { org: string; selector: RebuildSelector }) {
+      return selectedBaseImages(db, await selectorCondition(db, org, selector));
+    },
+
+    async planRebuildItems(request: PlanRequest) {
+      return planRebuildItems(db, request);
+    },
+
+    async nextRebuildWindow({ rebuildId, size }: { rebuildId: string; size: number }): Promise<WindowItem[]> {
+      return nextWindow(db, rebuildId, size);
+    },
+
+    /** Runs started before plans moved to Postgres (workflows/rebuild-legacy.ts) call this one. */
     async planImageRebuild(input: { imageId: string; base: VerifiedBase; force: boolean }) {
       return planImageRebuild(docker, db, input, pullAuth);
     },

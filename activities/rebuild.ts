@@ -4,12 +4,13 @@ import { findBuild } from '../db/builds.js';
 import type { Db } from '../db/client.js';
 import { findImageById } from '../db/images.js';
 import { repositoryOf } from '../docker-reference.js';
-import { inputsSha256, resolveBuildInputs } from './build-inputs.js';
+import { inputsSha256, resolveBaseTemplate, resolveBuildInputs } from './build-inputs.js';
 import { decideRebuild } from './rebuild-decision.js';
 import { pullAndResolve } from './pull-image.js';
 import type { PullAuth } from './registry-auth.js';
 
-export type VerifiedBase = { name: string; dockerUrl: string; digest?: string; error?: string };
+/** A base image as a rebuild sees it: the digest its tag names now and the template it carries, or why not. */
+export type VerifiedBase = { name: string; dockerUrl: string; digest?: string; template?: string; error?: string };
 
 /**
  * Resolves a base image's tag to the digest it names today (a pull), and records it when it moved. A base image
@@ -29,7 +30,10 @@ export async function reverifyBaseImage(
     const { digest } = await pullAndResolve(docker, row.dockerUrl, pullAuth);
     // A dry run only looks: the base image keeps the digest it was verified at.
     if (digest !== row.digest && !input.dryRun) await refreshBaseImageDigest(db, row.id, digest);
-    return { name, dockerUrl: row.dockerUrl, digest };
+    // Read once per base image here, instead of once per image while planning.
+    const ref = `${repositoryOf(row.dockerUrl)}@${digest}`;
+    const { template } = await resolveBaseTemplate(docker, { name, ref }, pullAuth);
+    return { name, dockerUrl: row.dockerUrl, digest, template };
   } catch (err) {
     return {
       name,

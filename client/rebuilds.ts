@@ -22,7 +22,12 @@ function jobFor(
   starter: WorkflowStarter,
   request: Omit<RebuildRequest, 'rebuildId'> & { rebuildId?: string },
 ): RebuildJob {
-  return { ...request, concurrency: starter.rebuildConcurrency ?? 2, policy: starter.buildPolicy };
+  return {
+    ...request,
+    concurrency: starter.rebuildConcurrency ?? 2,
+    policy: starter.buildPolicy,
+    ...(starter.rebuildWindow && { window: starter.rebuildWindow }),
+  };
 }
 
 function startOptions(starter: WorkflowStarter, request: RebuildRequest) {
@@ -38,9 +43,30 @@ function startOptions(starter: WorkflowStarter, request: RebuildRequest) {
   };
 }
 
-/** A dry run answers its plan: the API waits for it (it re-verifies base images, which takes seconds). */
-export async function planRebuild(starter: WorkflowStarter, request: RebuildRequest): Promise<RebuildOutcome> {
-  return starter.client.workflow.execute<typeof rebuildWorkflow>('rebuildWorkflow', startOptions(starter, request));
+/**
+ * Starts a dry run and waits for its plan (it re-verifies base images, which takes seconds) at most
+ * `dryRunWaitSeconds`: undefined when it takes longer (it goes on; the plan is read from its row once DONE). A run
+ * that fails or times out within the wait throws WorkflowFailedError, as `execute` would.
+ */
+export async function planRebuild(
+  starter: WorkflowStarter,
+  request: RebuildRequest,
+): Promise<RebuildOutcome | undefined> {
+  const handle = await starter.client.workflow.start<typeof rebuildWorkflow>(
+    'rebuildWorkflow',
+    startOptions(starter, request),
+  );
+  const wait = new AbortController();
+  const timer = setTimeout(() => wait.abort(), (starter.dryRunWaitSeconds ?? 20) * 1000);
+  try {
+    // Aborting ends the long poll too, so a slow plan leaves no call open behind the answer.
+    return await starter.client.withAbortSignal(wait.signal, () => handle.result());
+  } catch (err) {
+    if (wait.signal.aborted) return undefined;
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export async function startRebuild(starter: WorkflowStarter, request: RebuildRequest): Promise<void> {

@@ -9,6 +9,7 @@ import {
   type BuildPolicy,
   type BuildTrigger,
   type PullPolicy,
+  type RebuildWindow,
   type ResourceKind,
 } from '../workflows/jobs.js';
 import { searchAttributesFor } from '../workflows/search-attributes.js';
@@ -22,6 +23,10 @@ export type WorkflowStarter = {
   rebuildConcurrency?: number;
   /** How long a dry run may take to plan; Temporal ends it after that (default 300 s). */
   planTimeoutSeconds?: number;
+  /** How long the API waits for a dry run's plan before answering with the id to follow (default 20 s). */
+  dryRunWaitSeconds?: number;
+  /** How a batch takes builds from its plan (workflows/jobs.ts DEFAULT_REBUILD_WINDOW when absent). */
+  rebuildWindow?: RebuildWindow;
 };
 
 type Resource = { kind: ResourceKind; org: string; name: string; status: string };

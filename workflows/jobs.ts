@@ -90,8 +90,23 @@ export type RebuildJob = {
   /** At most this many builds of the batch at a time, so a batch never takes every build slot. */
   concurrency: number;
   policy?: BuildPolicy;
+  /** How builds are taken from the plan; the defaults suit production, tests make them small. */
+  window?: Partial<RebuildWindow>;
+  /** Set by the rebuild's own continue-as-new: the plan is made, its builds go on. */
+  resume?: boolean;
 };
+
+export type RebuildWindow = {
+  /** Plan items read (and built) at a time. */
+  size: number;
+  /** After a window, a run whose history holds more events continues as new (Temporal's limit is 51,200). */
+  maxRunEvents: number;
+};
+
+// About 25 history events per rebuilt image: a window of 200 is ~5,000, and a run ends before ~15,000.
+export const DEFAULT_REBUILD_WINDOW: RebuildWindow = { size: 200, maxRunEvents: 10_000 };
 
 /** One image of a rebuild plan: whether it would be rebuilt, and why. */
 export type PlanEntry = PlannedItem;
-export type RebuildOutcome = { rebuildId: string; plan: PlanEntry[] };
+/** What a rebuild run answers: counts of its plan (the plan itself is in Postgres; runs before carried it). */
+export type RebuildOutcome = { rebuildId: string; planned?: number; toBuild?: number; plan?: PlanEntry[] };

@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'vitest';
 import type { BuildRequest } from '../../activities/build-image.js';
-import type { ImagePlan } from '../../activities/rebuild.js';
+import type { WindowItem } from '../../db/rebuild-plans.js';
 import type { imageWorkflow } from '../../workflows/image.js';
 import { batchQueueFor, verifyQueueFor, workflowIdFor, type RebuildJob } from '../../workflows/jobs.js';
 import type { rebuildWorkflow } from '../../workflows/rebuild.js';
@@ -28,33 +28,63 @@ const pushed = (request: BuildRequest) => ({
   digest: `sha256:${request.imageId.padEnd(64, '0')}`,
 });
 
+/** An item of the fake plan store: what planRebuildItems wrote and setRebuildItemOutcome changed since. */
+type StoredItem = WindowItem & { rebuild: boolean; reason: string; outcome: string };
+
 /**
- * The service as the workflows see it: the org's images, plans that rebuild what the test says, base images READY,
- * records that accept everything, and `buildAndPush` as the test gives it.
+ * The service as the workflows see it: the org's images, a plan store (Postgres, in memory) that plans what the
+ * test says, base images READY, records that accept everything, and `buildAndPush` as the test gives it.
  */
 function rebuildStubs(images: FakeImage[], overrides: Stubs = {}): Stubs {
-  const byId = new Map(images.map((image) => [idOf(image.name), image]));
+  const plan = new Map<string, StoredItem>();
+  const selected = () => images.filter((i) => !i.deleted);
   return {
     openRebuild: async () => undefined,
-    selectRebuildImages: async () =>
-      images.map((i) => ({ id: idOf(i.name), name: i.name, baseImageName: i.baseImageName ?? 'py', generation: 1 })),
-    reverifyBaseImage: async ({ name }) => ({ name, dockerUrl: DOCKER_URL, digest: `sha256:${'a'.repeat(64)}` }),
-    planImageRebuild: async ({ imageId }): Promise<ImagePlan | null> => {
-      const image = byId.get(imageId)!;
-      if (image.deleted) return null;
-      const rebuild = image.rebuild ?? true;
-      return {
-        imageName: image.name,
-        baseImageName: image.baseImageName ?? 'py',
-        imageId,
-        generation: 1,
-        rebuild,
-        reason: rebuild ? 'the base image moved' : 'up to date',
-        inputsSha256: image.inputs ?? `inputs-of-${image.name}`,
-      };
+    selectRebuildBaseImages: async () => [...new Set(selected().map((i) => i.baseImageName ?? 'py'))].sort(),
+    reverifyBaseImage: async ({ name }) => ({
+      name,
+      dockerUrl: DOCKER_URL,
+      digest: `sha256:${'a'.repeat(64)}`,
+      template: 'default',
+    }),
+    planRebuildItems: async ({ dryRun }) => {
+      for (const image of selected()) {
+        const rebuild = image.rebuild ?? true;
+        plan.set(image.name, {
+          imageId: idOf(image.name),
+          imageName: image.name,
+          baseImageName: image.baseImageName ?? 'py',
+          generation: 1,
+          inputsSha256: image.inputs ?? `inputs-of-${image.name}`,
+          inputsBuilt: false,
+          rebuild,
+          reason: rebuild ? 'the base image moved' : 'up to date',
+          outcome: rebuild ? (dryRun ? 'PLANNED' : 'PENDING') : 'SKIPPED',
+        });
+      }
+      const items = [...plan.values()];
+      return { planned: items.length, toBuild: items.filter((i) => i.rebuild).length };
     },
-    recordRebuildPlan: async () => undefined,
-    setRebuildItemOutcome: async () => undefined,
+    // As db/rebuild-plans.ts nextWindow: pending items, identical inputs together, and whether those were built.
+    nextRebuildWindow: async ({ size }) => {
+      const items = [...plan.values()];
+      const built = new Set(items.filter((i) => i.outcome === 'SUCCEEDED').map((i) => i.inputsSha256));
+      return items
+        .filter((i) => i.outcome === 'PENDING')
+        .sort((x, y) => x.inputsSha256.localeCompare(y.inputsSha256) || x.imageName.localeCompare(y.imageName))
+        .slice(0, size)
+        .map(({ imageId, imageName, baseImageName, generation, inputsSha256 }) => ({
+          imageId,
+          imageName,
+          baseImageName,
+          generation,
+          inputsSha256,
+          inputsBuilt: built.has(inputsSha256),
+        }));
+    },
+    setRebuildItemOutcome: async ({ imageName, outcome }) => {
+      plan.get(imageName)!.outcome = outcome;
+    },
     finishRebuild: async () => undefined,
     beginImageBuild: async ({ target }) => ({ buildId: `build-${target.id}`, base: baseState('READY') }),
     acquireBuildSlot: async () => true,
@@ -164,7 +194,7 @@ describe.concurrent('rebuildWorkflow', () => {
     const outcome = await handle.result();
 
     expect(peak).toBe(concurrency);
-    expect(outcome.plan.map((p) => p.imageName)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(outcome).toEqual({ rebuildId: job.rebuildId });
     expect(outcomesOf(run)).toEqual(Object.fromEntries(images.map(({ name }) => [name, succeeded(name)])));
     expect(run.recorder.named('finishRebuild')).toEqual([{ rebuildId: job.rebuildId }]);
     expect(run.recorder.names().at(-1)).toBe('finishRebuild');
@@ -174,7 +204,7 @@ describe.concurrent('rebuildWorkflow', () => {
     expect(new Set(builds.map((c) => c.taskQueue))).toEqual(new Set([batchQueueFor(stub.workers.taskQueue)]));
   });
 
-  it('builds images with identical inputs once: the others wait for it and reuse its result', async ({ expect }) => {
+  it('builds images with identical inputs once: the others wait for it, then reuse its result', async ({ expect }) => {
     const images = [
       { name: 'a1', inputs: 'same' },
       { name: 'a2', inputs: 'same' },
@@ -216,9 +246,9 @@ describe.concurrent('rebuildWorkflow', () => {
       run.recorder.named('buildAndPush').map((r) => [nameOf(r.imageId), r.allowReuse]),
     );
     expect(allowReuse).toEqual({ a1: false, a2: true, a3: true, b1: false });
-    // One after another, in plan order.
+    // The others of the group start once the first is built (side by side then: each reuses it).
     expect(outcomeIndex(run, 'a1', 'SUCCEEDED')).toBeLessThan(outcomeIndex(run, 'a2', 'RUNNING'));
-    expect(outcomeIndex(run, 'a2', 'SUCCEEDED')).toBeLessThan(outcomeIndex(run, 'a3', 'RUNNING'));
+    expect(outcomeIndex(run, 'a1', 'SUCCEEDED')).toBeLessThan(outcomeIndex(run, 'a3', 'RUNNING'));
     const digests = Object.fromEntries(
       run.recorder.named('completeImageBuild').map((c) => [nameOf(c.target.id), 'digest' in c.end && c.end.digest]),
     );
@@ -345,7 +375,8 @@ describe.concurrent('rebuildWorkflow', () => {
     const run = stub.workers.scenario(rebuildStubs(images));
     // A scheduled run: the workflow makes its own rebuild id.
     const job = jobFor(run, { dryRun: true, rebuildId: undefined });
-    const { rebuildId, plan } = await (await start(job)).result();
+    const outcome = await (await start(job)).result();
+    const { rebuildId } = outcome;
 
     expect(run.recorder.named('openRebuild')).toEqual([expect.objectContaining({ id: rebuildId, dryRun: true })]);
     const reverified = run.recorder.calls.filter((c) => c.name === 'reverifyBaseImage');
@@ -355,22 +386,27 @@ describe.concurrent('rebuildWorkflow', () => {
         { org: run.org, name: 'py', dryRun: true },
       ],
     );
-    const planned = run.recorder.calls.filter((c) => c.name === 'planImageRebuild');
+    const planned = run.recorder.calls.filter((c) => c.name === 'planRebuildItems');
     for (const call of [...reverified, ...planned]) expect(call.taskQueue).toBe(verifyQueueFor(stub.workers.taskQueue));
-    // Each image is planned against its own base image's verification.
-    expect(
-      Object.fromEntries(run.recorder.named('planImageRebuild').map((p) => [nameOf(p.imageId), p.base.name])),
-    ).toEqual({ p1: 'py', p2: 'py', n1: 'node', gone: 'node' });
-
-    // The deleted image drops out; the unchanged one is in the plan, not rebuilt.
-    const expectedPlan = [
-      { imageName: 'p1', baseImageName: 'py', rebuild: true, reason: 'the base image moved' },
-      { imageName: 'p2', baseImageName: 'py', rebuild: false, reason: 'up to date' },
-      { imageName: 'n1', baseImageName: 'node', rebuild: true, reason: 'the base image moved' },
-    ];
-    expect(plan).toEqual(expectedPlan);
-    expect(run.recorder.named('recordRebuildPlan')).toEqual([{ rebuildId, items: expectedPlan, dryRun: true }]);
-    for (const name of ['setRebuildItemOutcome', 'beginImageBuild', 'buildAndPush', 'finishRebuild'] as const) {
+    // The whole selection is planned in one activity, against every base image's verification; only counts come back.
+    expect(run.recorder.named('planRebuildItems')).toEqual([
+      {
+        rebuildId,
+        org: run.org,
+        selector: { all: true },
+        force: false,
+        dryRun: true,
+        bases: ['node', 'py'].map((name) => expect.objectContaining({ name, template: 'default' })),
+      },
+    ]);
+    expect(outcome).toEqual({ rebuildId, planned: 3, toBuild: 2 });
+    for (const name of [
+      'nextRebuildWindow',
+      'setRebuildItemOutcome',
+      'beginImageBuild',
+      'buildAndPush',
+      'finishRebuild',
+    ] as const) {
       expect(run.recorder.named(name), name).toEqual([]);
     }
   });
@@ -382,5 +418,61 @@ describe.concurrent('rebuildWorkflow', () => {
     expect(run.recorder.named('buildAndPush').map((r) => nameOf(r.imageId))).toEqual(['moved']);
     // The unchanged item keeps the outcome the recorded plan gave it.
     expect(outcomesOf(run)).toEqual({ moved: succeeded('moved') });
+  });
+
+  it('builds a plan larger than its window in windows, continuing as new, with the cap and the groups kept', async ({
+    expect,
+  }) => {
+    const images: FakeImage[] = [
+      ...['g1', 'g2', 'g3', 'g4', 'g5'].map((name) => ({ name, inputs: 'same' })),
+      ...['u1', 'u2', 'u3', 'u4'].map((name) => ({ name })),
+    ];
+    const inputsOf = new Map(images.map((i) => [idOf(i.name), i.inputs ?? i.name]));
+    const finishedBuilds = new Set<string>();
+    const built: string[] = [];
+    let running = 0;
+    let peak = 0;
+    const run: Scenario = stub.workers.scenario(
+      rebuildStubs(images, {
+        buildAndPush: async (request) => {
+          running++;
+          peak = Math.max(peak, running);
+          try {
+            const inputs = inputsOf.get(request.imageId)!;
+            if (!(request.allowReuse && finishedBuilds.has(inputs))) built.push(nameOf(request.imageId));
+            // Slow enough for builds to overlap when the workflow lets them.
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            finishedBuilds.add(inputs);
+            return pushed(request);
+          } finally {
+            running--;
+          }
+        },
+      }),
+    );
+    // Windows of 2, and a run that holds more than 60 events continues as new after its window.
+    const job = jobFor(run, { concurrency: 2, window: { size: 2, maxRunEvents: 60 } });
+    const handle = await start(job);
+    expect(await handle.result()).toEqual({ rebuildId: job.rebuildId });
+
+    // The "same" group spans windows: built once, by its first image, and reused by the four others.
+    expect(built.sort()).toEqual(['g1', 'u1', 'u2', 'u3', 'u4']);
+    expect(peak).toBe(2);
+    expect(outcomesOf(run)).toEqual(Object.fromEntries(images.map(({ name }) => [name, succeeded(name)])));
+    expect(run.recorder.named('planRebuildItems')).toHaveLength(1);
+    expect(run.recorder.named('finishRebuild')).toHaveLength(1);
+
+    // The chain of runs: each ended by continuing as new, with a history bounded by the threshold plus one window.
+    const lengths: number[] = [];
+    for (let runId: string | undefined = handle.firstExecutionRunId; runId;) {
+      const history = await stub.env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+      const events: Array<{
+        workflowExecutionContinuedAsNewEventAttributes?: { newExecutionRunId?: string | null } | null;
+      }> = history.events ?? [];
+      lengths.push(events.length);
+      runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+    }
+    expect(lengths.length).toBeGreaterThan(2);
+    for (const length of lengths) expect(length).toBeLessThan(60 + 60);
   });
 });
