@@ -1,5 +1,6 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import {
+  BASE_IMAGE_ORDER,
   deleteBaseImage,
   findBaseImage,
   insertBaseImage,
@@ -21,6 +22,7 @@ import {
 import type { AppDeps, AppEnv } from './context.js';
 import { alreadyExists, ApiError, notFound } from './errors.js';
 import { errors, jsonAnswer, jsonOrYamlBody, v1Route } from './openapi-route.js';
+import { page, pageAnswer, pageQueryFields, pageWindow } from './paging.js';
 import { ADMINS, READERS } from './permissions.js';
 import { listQuery, nameParams, parseTagFilters } from './resource-schema.js';
 import { unavailable } from './route-helpers.js';
@@ -38,10 +40,10 @@ function routes(languages: readonly string[]) {
       operationId: 'listBaseImages',
       summary: 'List the base images of the org',
       roles: READERS,
-      request: { query: listQuery(BASE_IMAGE, languages) },
+      request: { query: listQuery(BASE_IMAGE, languages).extend(pageQueryFields) },
       responses: {
-        200: jsonAnswer(z.array(baseImageSchema), 'The base images ([] when there are none).'),
-        ...errors({ 400: 'A tag or status filter is malformed.' }),
+        200: pageAnswer(baseImageSchema, 'A page of the base images, by name ([] when there are none).'),
+        ...errors({ 400: 'A tag or status filter, the limit or the cursor is malformed.' }),
       },
     }),
     create: v1Route({
@@ -123,9 +125,10 @@ export function baseImageRoutes({ config, database, starter, logger }: AppDeps) 
       return c.json(toBaseImageResource(row), 201);
     })
     .openapi(route.list, async (c) => {
-      const { tag, status, language } = c.req.valid('query');
-      const rows = await listBaseImages(db, c.get('org'), { tags: parseTagFilters(tag), status, language });
-      return c.json(rows.map(toBaseImageResource), 200);
+      const { tag, status, language, ...paging } = c.req.valid('query');
+      const filter = { tags: parseTagFilters(tag), status, language };
+      const rows = await listBaseImages(db, c.get('org'), filter, pageWindow(BASE_IMAGE, paging, BASE_IMAGE_ORDER));
+      return c.json(page(c, rows, paging.limit, (row) => row.cursorKey).map(toBaseImageResource), 200);
     })
     .openapi(route.get, async (c) => {
       const { name } = c.req.valid('param');

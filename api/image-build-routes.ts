@@ -1,12 +1,13 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context, TypedResponse } from 'hono';
 import { streamText } from 'hono/streaming';
-import { findBuild, listBuilds, readBuildLog, readCatalog } from '../db/builds.js';
+import { BUILD_ORDER, findBuild, listBuilds, readBuildLog, readCatalog } from '../db/builds.js';
 import { findImage } from '../db/images.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { ApiError, notFound } from './errors.js';
 import { buildSchema, catalogSchema, IMAGE, toBuildResource } from './image-model.js';
 import { errors, jsonAnswer, v1Route } from './openapi-route.js';
+import { page, pageAnswer, pageQuery, pageWindow } from './paging.js';
 import { READERS } from './permissions.js';
 import { nameParams, nameSchema } from './resource-schema.js';
 import { TAGS } from './tags.js';
@@ -52,10 +53,11 @@ const route = {
     path: '/{name}/builds',
     operationId: 'listImageBuilds',
     summary: 'The build history of an image, newest first',
-    request: { params },
+    description: '`?limit=1` answers the latest build alone.',
+    request: { params, query: pageQuery },
     responses: {
-      200: jsonAnswer(z.array(buildSchema), 'The builds.'),
-      ...errors({ 400: 'The name is malformed.', 404: 'image NAME not found.' }),
+      200: pageAnswer(buildSchema, 'A page of the builds, newest first.'),
+      ...errors({ 400: 'The name, the limit or the cursor is malformed.', 404: 'image NAME not found.' }),
     },
   }),
   buildLog: v1Route({
@@ -138,7 +140,9 @@ export function imageBuildRoutes({ database }: AppDeps) {
     })
     .openapi(route.builds, async (c) => {
       const image = await imageOf(c, c.req.valid('param').name);
-      return c.json((await listBuilds(db, image.id)).map(toBuildResource), 200);
+      const query = c.req.valid('query');
+      const rows = await listBuilds(db, image.id, pageWindow(`${IMAGE} ${image.name} build`, query, BUILD_ORDER));
+      return c.json(page(c, rows, query.limit, (row) => row.cursorKey).map(toBuildResource), 200);
     })
     .openapi(route.buildLog, async (c) => {
       const { name, buildId } = c.req.valid('param');
@@ -150,7 +154,7 @@ export function imageBuildRoutes({ database }: AppDeps) {
     })
     .openapi(route.latestLog, async (c) => {
       const image = await imageOf(c, c.req.valid('param').name);
-      const [latest] = await listBuilds(db, image.id);
+      const [latest] = await listBuilds(db, image.id, { limit: 1 });
       if (!latest) throw new ApiError(404, `image ${image.name} has no builds yet`);
       return serveLog(c, image.id, latest.id, following(c.req.valid('query').follow));
     });

@@ -1,6 +1,6 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { buildDockerUrls } from '../db/builds.js';
-import { deleteImage, findImage, insertImage, listImages, replaceImageSpec } from '../db/images.js';
+import { deleteImage, findImage, IMAGE_ORDER, insertImage, listImages, replaceImageSpec } from '../db/images.js';
 import { startImageBuild, startImageCleanup } from '../client/workflow-starts.js';
 import { recordCleanup } from '../db/cleanups.js';
 import { startCleanup } from './cleanups.js';
@@ -10,6 +10,7 @@ import { imageBuildRoutes } from './image-build-routes.js';
 import { IMAGE, imageBodySchema, imageSchema, imageUpdateSchema, toImageResource } from './image-model.js';
 import { specOnBase } from './image-spec.js';
 import { errors, jsonAnswer, jsonOrYamlBody, v1Route } from './openapi-route.js';
+import { page, pageAnswer, pageQueryFields, pageWindow } from './paging.js';
 import { DEVELOPERS, READERS } from './permissions.js';
 import { listQuery, nameParams, nameSchema, parseTagFilters } from './resource-schema.js';
 import { unavailable } from './route-helpers.js';
@@ -31,11 +32,12 @@ function routes(languages: readonly string[]) {
       request: {
         query: listQuery(IMAGE, languages).extend({
           baseImageName: nameSchema.optional().openapi({ description: 'Only images built on this base image.' }),
+          ...pageQueryFields,
         }),
       },
       responses: {
-        200: jsonAnswer(z.array(imageSchema), 'The images ([] when there are none).'),
-        ...errors({ 400: 'A tag or status filter is malformed.' }),
+        200: pageAnswer(imageSchema, 'A page of the images, by name ([] when there are none).'),
+        ...errors({ 400: 'A tag or status filter, the limit or the cursor is malformed.' }),
       },
     }),
     create: v1Route({
@@ -119,9 +121,10 @@ export function imageRoutes(deps: AppDeps) {
       return c.json(toImageResource(row), 201);
     })
     .openapi(route.list, async (c) => {
-      const { tag, status, language, baseImageName } = c.req.valid('query');
+      const { tag, status, language, baseImageName, ...paging } = c.req.valid('query');
       const filter = { tags: parseTagFilters(tag), status, language, baseImageName };
-      return c.json((await listImages(db, c.get('org'), filter)).map(toImageResource), 200);
+      const rows = await listImages(db, c.get('org'), filter, pageWindow(IMAGE, paging, IMAGE_ORDER));
+      return c.json(page(c, rows, paging.limit, (row) => row.cursorKey).map(toImageResource), 200);
     })
     .openapi(route.get, async (c) => {
       const { name } = c.req.valid('param');

@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { sql, type SQL, type AnyColumn } from 'drizzle-orm';
 import type { Context } from 'hono';
+import { TIMESTAMP_TZ, type Keyset, type RowWindow } from '../db/keyset.js';
 import { ApiError } from './errors.js';
+import { jsonAnswer } from './openapi-route.js';
 
 // Keyset paging for every list: `?limit=` and an opaque `?cursor=`, the answer stays a JSON array and a page that has
 // more after it carries `Link: <...?cursor=...>; rel="next"`. The cursor holds the sort key of the page's last item,
@@ -40,10 +42,21 @@ export const linkHeader = {
   },
 };
 
+/** The 200 answer of a list: one page of items as a JSON array, with the `Link` header of the next page. */
+export const pageAnswer = <S extends z.ZodType>(item: S, description: string) => ({
+  ...jsonAnswer(z.array(item), description),
+  headers: linkHeader,
+});
+
+/** The 400 of a list whose query has nothing else to refuse. */
+export const PAGE_REFUSAL = 'The limit or the cursor is malformed.';
+
 /** A cursor: the sort key (strings) of the last item of a page, opaque to clients. */
 export const encodeCursor = (key: string[]): string => Buffer.from(JSON.stringify(key)).toString('base64url');
 
 /** The sort key a cursor holds, `size` strings long; anything else is a 400 naming the field. */
+const notOurs = (resource: string) => new ApiError(400, `${resource} list: cursor: is not a cursor this server gave`);
+
 export function decodeCursor(resource: string, cursor: string, size: number): string[] {
   let key: unknown;
   try {
@@ -53,8 +66,39 @@ export function decodeCursor(resource: string, cursor: string, size: number): st
   }
   const valid =
     Array.isArray(key) && key.length === size && key.every((k) => typeof k === 'string' && !k.includes('\u0000'));
-  if (!valid) throw new ApiError(400, `${resource} list: cursor: is not a cursor this server gave`);
+  if (!valid) throw notOurs(resource);
   return key as string[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const UTC_MICROS = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** Whether Postgres can read `value` as the column's type: an edited cursor must be a 400, not a failed cast. */
+function readableAs(column: AnyColumn, value: string): boolean {
+  const type = column.getSQLType();
+  if (type === 'uuid') return UUID.test(value);
+  if (type !== TIMESTAMP_TZ) return true; // text: any string without NUL (decodeCursor refused those)
+  const year = UTC_MICROS.exec(value)?.[1];
+  // Date takes 2024-02-30 as March 1st; Postgres refuses it, and year 0.
+  const date = new Date(value);
+  return (
+    !!year &&
+    Number(year) >= 1 &&
+    !Number.isNaN(date.getTime()) &&
+    date.toISOString().slice(0, 19) === value.slice(0, 19)
+  );
+}
+
+/**
+ * What a list fetches for one page of `query`: the rows after its cursor in the keyset's order, and one more than
+ * the page holds, so that page() knows whether another follows. A cursor that is not ours is a 400.
+ */
+export function pageWindow(resource: string, query: PageQuery, keyset: Keyset): RowWindow {
+  const limit = query.limit + 1;
+  if (query.cursor === undefined) return { limit };
+  const key = decodeCursor(resource, query.cursor, keyset.columns.length);
+  if (!key.every((value, i) => readableAs(keyset.columns[i]!, value))) throw notOurs(resource);
+  return { after: afterKey([...keyset.columns], key, keyset.direction), limit };
 }
 
 /**

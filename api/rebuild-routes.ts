@@ -1,14 +1,15 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { TimeoutFailure, WorkflowFailedError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { findBaseImage } from '../db/base-images.js';
-import { deleteRebuild, findRebuild, listRebuilds, openRebuild } from '../db/rebuilds.js';
+import { deleteRebuild, findRebuild, listRebuilds, openRebuild, REBUILD_ORDER } from '../db/rebuilds.js';
 import type { RebuildSelector } from '../db/schema.js';
 import type { Queryable } from '../db/client.js';
 import { planRebuild, startRebuild } from '../client/rebuilds.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { ApiError } from './errors.js';
 import { errors, jsonAnswer, jsonOrYamlBody, v1Route } from './openapi-route.js';
+import { page, pageAnswer, PAGE_REFUSAL, pageQuery, pageWindow } from './paging.js';
 import { DEVELOPERS, READERS } from './permissions.js';
 import {
   rebuildBodySchema,
@@ -62,9 +63,13 @@ const route = {
     path: '/',
     operationId: 'listRebuilds',
     summary: 'List the recent rebuilds of the org, newest first',
-    description: 'The latest 50, dry runs and scheduled runs included, without their items.',
+    description: 'Dry runs and scheduled runs included, without their items.',
     roles: READERS,
-    responses: { 200: jsonAnswer(z.array(rebuildSchema), 'The rebuilds.'), ...errors({}) },
+    request: { query: pageQuery },
+    responses: {
+      200: pageAnswer(rebuildSchema, 'A page of the rebuilds, newest first.'),
+      ...errors({ 400: PAGE_REFUSAL }),
+    },
   }),
   get: v1Route({
     ...common,
@@ -110,7 +115,11 @@ export function rebuildRoutes({ database, starter, logger }: AppDeps) {
       }
       return c.json({ id: request.rebuildId, dryRun: false as const, status: 'RUNNING' as const }, 202);
     })
-    .openapi(route.list, async (c) => c.json((await listRebuilds(db, c.get('org'))).map(toRebuildResource), 200))
+    .openapi(route.list, async (c) => {
+      const query = c.req.valid('query');
+      const rows = await listRebuilds(db, c.get('org'), pageWindow('rebuild', query, REBUILD_ORDER));
+      return c.json(page(c, rows, query.limit, (row) => row.cursorKey).map(toRebuildResource), 200);
+    })
     .openapi(route.get, async (c) => {
       const { id } = c.req.valid('param');
       const found = await findRebuild(db, c.get('org'), id);

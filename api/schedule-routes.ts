@@ -1,13 +1,14 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, ServiceError } from '@temporalio/client';
 import type { Context } from 'hono';
-import { deleteSchedule, findSchedule, insertSchedule, listSchedules } from '../db/rebuilds.js';
+import { deleteSchedule, findSchedule, insertSchedule, listSchedules, SCHEDULE_ORDER } from '../db/rebuilds.js';
 import type { RebuildScheduleRow } from '../db/schema.js';
 import { createRebuildSchedule, describeSchedule, scheduleHandle } from '../client/rebuilds.js';
 import type { Logger } from '../logger.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { alreadyExists, ApiError, notFound } from './errors.js';
 import { errors, jsonAnswer, jsonOrYamlBody, v1Route } from './openapi-route.js';
+import { page, pageAnswer, PAGE_REFUSAL, pageQuery, pageWindow } from './paging.js';
 import { DEVELOPERS, READERS } from './permissions.js';
 import { checkSelector } from './rebuild-routes.js';
 import {
@@ -86,9 +87,10 @@ const route = {
     operationId: 'listRebuildSchedules',
     summary: 'List the rebuild schedules of the org, by name',
     roles: READERS,
+    request: { query: pageQuery },
     responses: {
-      200: jsonAnswer(z.array(scheduleSchema), 'The schedules, each with its state from Temporal.'),
-      ...errors({}),
+      200: pageAnswer(scheduleSchema, 'A page of the schedules, by name, each with its state from Temporal.'),
+      ...errors({ 400: PAGE_REFUSAL }),
     },
   }),
   get: v1Route({
@@ -173,8 +175,10 @@ export function scheduleRoutes({ database, starter, logger, config }: AppDeps) {
       return c.json(await withState(row), 201);
     })
     .openapi(route.list, async (c) => {
-      const rows = await listSchedules(db, c.get('org'));
-      return c.json(await Promise.all(rows.map(withState)), 200);
+      const query = c.req.valid('query');
+      const rows = await listSchedules(db, c.get('org'), pageWindow(SCHEDULE, query, SCHEDULE_ORDER));
+      // Temporal is asked about this page's schedules only.
+      return c.json(await Promise.all(page(c, rows, query.limit, (row) => row.cursorKey).map(withState)), 200);
     })
     .openapi(route.get, async (c) => c.json(await withState(await scheduleOf(c, c.req.valid('param').name)), 200))
     .openapi(route.pause, async (c) => {

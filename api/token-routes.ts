@@ -1,8 +1,9 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { createToken, deleteToken, listTokens } from '../db/tokens.js';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { createToken, deleteToken, listTokens, TOKEN_ORDER } from '../db/tokens.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { ApiError } from './errors.js';
 import { errors, jsonAnswer, jsonOrYamlBody, v1Route } from './openapi-route.js';
+import { page, pageAnswer, PAGE_REFUSAL, pageQuery, pageWindow } from './paging.js';
 import { ADMINS } from './permissions.js';
 import { idParams, unixSeconds } from './resource-schema.js';
 import { TAGS } from './tags.js';
@@ -27,7 +28,11 @@ const route = {
     path: '/',
     operationId: 'listTokens',
     summary: 'List the tokens of the org, without their secrets',
-    responses: { 200: jsonAnswer(z.array(tokenSchema), 'The tokens.'), ...errors({}) },
+    request: { query: pageQuery },
+    responses: {
+      200: pageAnswer(tokenSchema, 'A page of the tokens, oldest first.'),
+      ...errors({ 400: PAGE_REFUSAL }),
+    },
   }),
   remove: v1Route({
     ...common,
@@ -54,9 +59,13 @@ export function tokenRoutes({ database }: AppDeps) {
       return c.json({ ...created, createdTime: unixSeconds(createdAt) }, 201);
     })
     .openapi(route.list, async (c) => {
-      const rows = await listTokens(db, c.get('org'));
+      const query = c.req.valid('query');
+      const rows = await listTokens(db, c.get('org'), pageWindow('token', query, TOKEN_ORDER));
       return c.json(
-        rows.map(({ createdAt, ...row }) => ({ ...row, createdTime: unixSeconds(createdAt) })),
+        page(c, rows, query.limit, (row) => row.cursorKey).map(({ createdAt, cursorKey: _key, ...row }) => ({
+          ...row,
+          createdTime: unixSeconds(createdAt),
+        })),
         200,
       );
     })

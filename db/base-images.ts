@@ -1,4 +1,5 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { keysetOrder, keyText, type Keyset, type RowWindow } from './keyset.js';
 import { safeReason } from '../safe-text.js';
 import type { Queryable } from './client.js';
 import { baseImages, type BaseImageRow, type StoredStatus, type Tag, unsettledFor } from './schema.js';
@@ -33,17 +34,21 @@ export async function findBaseImage(db: Queryable, org: string, name: string): P
   return row;
 }
 
-export async function listBaseImages(db: Queryable, org: string, filter: ListFilter): Promise<BaseImageRow[]> {
+/** Base images are listed by name, unique in an org. */
+export const BASE_IMAGE_ORDER: Keyset = { columns: [baseImages.name], direction: 'asc' };
+
+export async function listBaseImages(db: Queryable, org: string, filter: ListFilter, window: RowWindow) {
   const conditions: SQL[] = [eq(baseImages.org, org)];
   if (filter.status) conditions.push(eq(baseImages.status, filter.status));
   if (filter.language) conditions.push(eq(baseImages.language, filter.language));
   // jsonb containment: every requested {key, value} pair must be among the tags.
   if (filter.tags?.length) conditions.push(sql`${baseImages.tags} @> ${JSON.stringify(filter.tags)}::jsonb`);
   return db
-    .select()
+    .select({ ...getTableColumns(baseImages), cursorKey: keyText(BASE_IMAGE_ORDER) })
     .from(baseImages)
-    .where(and(...conditions))
-    .orderBy(baseImages.name);
+    .where(and(...conditions, window.after))
+    .orderBy(...keysetOrder(BASE_IMAGE_ORDER))
+    .limit(window.limit);
 }
 
 /** Replaces the spec, bumps the generation and marks the base image UPDATING; the new verification starts after. */

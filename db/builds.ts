@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, gt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, ne, sql } from 'drizzle-orm';
 import { safeLine } from '../safe-text.js';
 import type { Queryable } from './client.js';
+import { keysetOrder, keyText, type Keyset, type RowWindow } from './keyset.js';
 import {
   buildLogChunks,
   builds,
@@ -70,8 +71,16 @@ export async function finishBuild(db: Queryable, buildId: string, end: BuildEnd)
   return reason;
 }
 
-export async function listBuilds(db: Queryable, imageId: string): Promise<BuildRow[]> {
-  return db.select().from(builds).where(eq(builds.imageId, imageId)).orderBy(desc(builds.startedAt));
+/** A build history is listed newest first; builds can start in the same microsecond, so the id breaks ties. */
+export const BUILD_ORDER: Keyset = { columns: [builds.startedAt, builds.id], direction: 'desc' };
+
+export async function listBuilds(db: Queryable, imageId: string, window: RowWindow) {
+  return db
+    .select({ ...getTableColumns(builds), cursorKey: keyText(BUILD_ORDER) })
+    .from(builds)
+    .where(and(eq(builds.imageId, imageId), window.after))
+    .orderBy(...keysetOrder(BUILD_ORDER))
+    .limit(window.limit);
 }
 
 export async function findBuild(db: Queryable, imageId: string, buildId: string): Promise<BuildRow | undefined> {

@@ -1,5 +1,6 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { ListFilter } from './base-images.js';
+import { keysetOrder, keyText, type Keyset, type RowWindow } from './keyset.js';
 import { safeReason } from '../safe-text.js';
 import type { Queryable } from './client.js';
 import { images, type ImageRow, type StoredStatus, type SystemPackage, type Tag, unsettledFor } from './schema.js';
@@ -35,21 +36,26 @@ export async function findImageById(db: Queryable, id: string): Promise<ImageRow
   return row;
 }
 
+/** Images are listed by name, unique in an org. */
+export const IMAGE_ORDER: Keyset = { columns: [images.name], direction: 'asc' };
+
 export async function listImages(
   db: Queryable,
   org: string,
   filter: ListFilter & { baseImageName?: string },
-): Promise<ImageRow[]> {
+  window: RowWindow,
+) {
   const conditions: SQL[] = [eq(images.org, org)];
   if (filter.status) conditions.push(eq(images.status, filter.status));
   if (filter.language) conditions.push(eq(images.language, filter.language));
   if (filter.baseImageName) conditions.push(eq(images.baseImageName, filter.baseImageName));
   if (filter.tags?.length) conditions.push(sql`${images.tags} @> ${JSON.stringify(filter.tags)}::jsonb`);
   return db
-    .select()
+    .select({ ...getTableColumns(images), cursorKey: keyText(IMAGE_ORDER) })
     .from(images)
-    .where(and(...conditions))
-    .orderBy(images.name);
+    .where(and(...conditions, window.after))
+    .orderBy(...keysetOrder(IMAGE_ORDER))
+    .limit(window.limit);
 }
 
 /** Replaces the spec, bumps the generation and marks the image UPDATING; dockerUrl and digest stay usable. */

@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import { safeLine } from '../safe-text.js';
 import type { Queryable } from './client.js';
+import { keysetOrder, keyText, type Keyset, type RowWindow } from './keyset.js';
 import { images, rebuildItems, rebuilds, rebuildSchedules, type RebuildSelector } from './schema.js';
 
 export type RebuildOpen = {
@@ -89,8 +90,16 @@ export async function findRebuild(db: Queryable, org: string, id: string) {
   return { ...row, items };
 }
 
-export async function listRebuilds(db: Queryable, org: string, limit = 50) {
-  return db.select().from(rebuilds).where(eq(rebuilds.org, org)).orderBy(desc(rebuilds.createdAt)).limit(limit);
+/** Rebuilds are listed newest first, the id breaking ties. */
+export const REBUILD_ORDER: Keyset = { columns: [rebuilds.createdAt, rebuilds.id], direction: 'desc' };
+
+export async function listRebuilds(db: Queryable, org: string, window: RowWindow) {
+  return db
+    .select({ ...getTableColumns(rebuilds), cursorKey: keyText(REBUILD_ORDER) })
+    .from(rebuilds)
+    .where(and(eq(rebuilds.org, org), window.after))
+    .orderBy(...keysetOrder(REBUILD_ORDER))
+    .limit(window.limit);
 }
 
 export type ScheduleSpec = { name: string; cron: string; selector: RebuildSelector; force: boolean };
@@ -104,8 +113,16 @@ export async function insertSchedule(db: Queryable, org: string, spec: ScheduleS
   return row;
 }
 
-export async function listSchedules(db: Queryable, org: string) {
-  return db.select().from(rebuildSchedules).where(eq(rebuildSchedules.org, org)).orderBy(asc(rebuildSchedules.name));
+/** Schedules are listed by name, unique in an org. */
+export const SCHEDULE_ORDER: Keyset = { columns: [rebuildSchedules.name], direction: 'asc' };
+
+export async function listSchedules(db: Queryable, org: string, window: RowWindow) {
+  return db
+    .select({ ...getTableColumns(rebuildSchedules), cursorKey: keyText(SCHEDULE_ORDER) })
+    .from(rebuildSchedules)
+    .where(and(eq(rebuildSchedules.org, org), window.after))
+    .orderBy(...keysetOrder(SCHEDULE_ORDER))
+    .limit(window.limit);
 }
 
 export async function findSchedule(db: Queryable, org: string, name: string) {

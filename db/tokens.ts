@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Queryable } from './client.js';
+import { keysetOrder, keyText, type Keyset, type RowWindow } from './keyset.js';
 import { apiTokens, type Role } from './schema.js';
 
 export type Principal = { org: string; role: Role; tokenId: string };
@@ -26,12 +27,22 @@ export async function findPrincipal(db: Queryable, token: string): Promise<Princ
   return row && { org: row.org, role: row.role, tokenId: row.id };
 }
 
-export async function listTokens(db: Queryable, org: string) {
+/** Tokens are listed oldest first; names repeat, so the id breaks ties. */
+export const TOKEN_ORDER: Keyset = { columns: [apiTokens.createdAt, apiTokens.id], direction: 'asc' };
+
+export async function listTokens(db: Queryable, org: string, window: RowWindow) {
   return db
-    .select({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role, createdAt: apiTokens.createdAt })
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      role: apiTokens.role,
+      createdAt: apiTokens.createdAt,
+      cursorKey: keyText(TOKEN_ORDER),
+    })
     .from(apiTokens)
-    .where(eq(apiTokens.org, org))
-    .orderBy(asc(apiTokens.createdAt));
+    .where(and(eq(apiTokens.org, org), window.after))
+    .orderBy(...keysetOrder(TOKEN_ORDER))
+    .limit(window.limit);
 }
 
 export async function deleteToken(db: Queryable, org: string, id: string): Promise<boolean> {
