@@ -8,6 +8,7 @@ import { openApiPage } from './docs/page.js';
 import { createErrorHandler, refuseInvalid } from './errors.js';
 import { imageRoutes } from './image-routes.js';
 import { methodNotAllowed } from './method-not-allowed.js';
+import { packageRoutes } from './package-routes.js';
 import { jsonAnswer, SECURITY_SCHEME } from './openapi-route.js';
 import { ROLE_RULES } from './permissions.js';
 import { rebuildRoutes } from './rebuild-routes.js';
@@ -101,6 +102,7 @@ export function createApp(deps: AppDeps) {
   app.route('/v1/bundle', bundleRoutes(deps));
   app.route('/v1/rebuilds', rebuildRoutes(deps));
   app.route('/v1/rebuildschedules', scheduleRoutes(deps));
+  app.route('/v1/packages', packageRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', SECURITY_SCHEME, {
     type: 'http',

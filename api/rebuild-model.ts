@@ -1,22 +1,34 @@
 import { z } from '@hono/zod-openapi';
 import type { RebuildItemRow, RebuildRow, RebuildScheduleRow } from '../db/schema.js';
+import { packageFilterSchema } from './package-model.js';
 import { isoTime, nameSchema, tagSchema, unixSeconds, unixTime } from './resource-schema.js';
 
 // The contract of batch rebuilds and their schedules: what POST takes, what GET answers.
 
-/** Which images a rebuild takes: all of the org's, those of one base image, or those carrying a tag. */
+const SELECTOR_RULE =
+  'must be {all: true}, {baseImageName: NAME}, {tag: {key, value}} or {package: {name, ecosystem?, version?}}';
+
+/** Which images a rebuild takes: all of the org's, those of one base image, carrying a tag, or holding a package. */
 export const selectorSchema = z
   .union(
     [
       z.strictObject({ all: z.literal(true) }),
       z.strictObject({ baseImageName: nameSchema }),
       z.strictObject({ tag: tagSchema }),
+      z.strictObject({ package: packageFilterSchema }),
     ],
-    { error: 'must be {all: true}, {baseImageName: NAME} or {tag: {key, value}}' },
+    {
+      // The one kind of selector the input names says what is wrong inside it; otherwise the kinds there are.
+      error: (issue) => {
+        const inner =
+          issue.code === 'invalid_union' ? issue.errors.find((option) => option.every((e) => e.path.length > 1)) : [];
+        return inner?.length ? inner.map((e) => `${e.path.join('.')}: ${e.message}`).join('; ') : SELECTOR_RULE;
+      },
+    },
   )
   .openapi('RebuildSelector', {
     description:
-      'Which images: {"all": true} for every image of the org, {"baseImageName": NAME} for the images of a base image (which must exist), or {"tag": {"key": K, "value": V}} for the images carrying a tag.',
+      'Which images: {"all": true} for every image of the org, {"baseImageName": NAME} for the images of a base image (which must exist), {"tag": {"key": K, "value": V}} for the images carrying a tag, or {"package": {"name": N, "ecosystem": E, "version": RANGE}} for the images whose current build holds the package (ecosystem and version optional; the version range as GET /v1/packages reads it).',
   });
 
 const FORCE =
@@ -83,10 +95,14 @@ export const rebuildPlanSchema = z
 export const rebuildStartedSchema = z
   .strictObject({
     id: z.uuid().openapi({ description: 'The id of the rebuild, for GET /v1/rebuilds/{id}' }),
-    dryRun: z.literal(false),
-    status: z.literal('RUNNING'),
+    dryRun: z.boolean(),
+    status: z.enum(['RUNNING', 'PLANNING']).openapi({
+      description: 'RUNNING: a rebuild that was started; PLANNING: a dry run still planning',
+    }),
   })
-  .openapi('RebuildStarted', { description: 'A rebuild that was started; follow it with GET /v1/rebuilds/{id}.' });
+  .openapi('RebuildStarted', {
+    description: 'A rebuild that was started, or a slow dry run still planning; follow it with GET /v1/rebuilds/{id}.',
+  });
 
 const rebuildFields = {
   id: z.uuid(),

@@ -5,6 +5,7 @@ export const TAGS = {
   baseImages: 'Base images',
   images: 'Images',
   builds: 'Builds',
+  packages: 'Packages',
   bundles: 'Bundles',
   rebuilds: 'Rebuilds',
   schedules: 'Rebuild schedules',
@@ -17,6 +18,10 @@ export const TAG_DESCRIPTIONS: { name: string; description: string }[] = [
   { name: TAGS.baseImages, description: 'Docker images that images are built on, per language.' },
   { name: TAGS.images, description: 'Images built from a base image plus runtime and system dependencies.' },
   { name: TAGS.builds, description: 'Build history, logs and catalogs of images.' },
+  {
+    name: TAGS.packages,
+    description: "Installed packages across the org's images, and each image's SBOM (CycloneDX).",
+  },
   { name: TAGS.bundles, description: 'Many resources in one multi-document YAML request.' },
   {
     name: TAGS.rebuilds,

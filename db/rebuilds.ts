@@ -1,6 +1,7 @@
 import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import { safeLine } from '../safe-text.js';
 import type { Queryable } from './client.js';
+import { imagesHoldingPackage } from './packages.js';
 import { keysetOrder, keyText, type Keyset, type RowWindow } from './keyset.js';
 import { images, rebuildItems, rebuilds, rebuildSchedules, type RebuildSelector } from './schema.js';
 
@@ -22,6 +23,7 @@ export async function openRebuild(db: Queryable, open: RebuildOpen): Promise<voi
 
 /** The images a selector picks in an org, in name order. */
 export async function selectImages(db: Queryable, org: string, selector: RebuildSelector) {
+  if ('package' in selector) return imagesHoldingPackage(db, org, selector.package);
   const filter =
     'baseImageName' in selector
       ? eq(images.baseImageName, selector.baseImageName)

@@ -13,6 +13,7 @@ import {
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import { and, sql } from 'drizzle-orm';
+import type { Ecosystem } from '../package-versions.js';
 
 /** Statuses a resource can be stored in; DELETED is only ever an API answer, never stored. */
 export const STORED_STATUSES = ['INITIALIZED', 'CREATING', 'UPDATING', 'READY', 'ERROR'] as const;
@@ -199,6 +200,14 @@ export const pendingCleanups = pgTable('pending_cleanups', {
 
 export type PendingCleanup = typeof pendingCleanups.$inferSelect;
 
+/**
+ * The name a package is looked up by: lowercase, runs of `-`, `_` and `.` as one `-` (PEP 503's normalisation, which
+ * pip applies to every name). The index below and the queries of db/packages.ts must spell it identically, or
+ * Postgres would not use the index: hence one definition, with the pattern as literal SQL text.
+ */
+export const packageLookupName = (name: AnyPgColumn) => sql`regexp_replace(lower(${name}), '[-_.]+', '-', 'g')`;
+export const lookupNameOf = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
+
 /** What is really installed in a build's image: OS packages and language packages. */
 export const catalogPackages = pgTable(
   'catalog_packages',
@@ -210,7 +219,13 @@ export const catalogPackages = pgTable(
     name: text('name').notNull(),
     version: text('version').notNull(),
   },
-  (t) => [uniqueIndex('catalog_packages_entry').on(t.buildId, t.ecosystem, t.name)],
+  (t) => [
+    uniqueIndex('catalog_packages_entry').on(t.buildId, t.ecosystem, t.name),
+    // Which builds hold a package (GET /v1/packages, rebuilds by package): by lookup name, then build, so that
+    // both plans read it (all builds holding a name, or one probe per image of the org), and covering the columns
+    // the query answers, so that neither reads the table. See db/packages.ts.
+    index('catalog_packages_holding').on(packageLookupName(t.name), t.buildId, t.ecosystem, t.name, t.version),
+  ],
 );
 
 export type CatalogEntry = { ecosystem: string; name: string; version: string };
@@ -237,8 +252,14 @@ export const apiTokens = pgTable(
 
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
 
-/** A rebuild selector: every image of the org, the images of one base image, or the images carrying a tag. */
-export type RebuildSelector = { all: true } | { baseImageName: string } | { tag: Tag };
+/** Which installed package: a name, optionally one ecosystem and a version range (package-versions.ts). */
+export type PackageFilter = { name: string; ecosystem?: Ecosystem; version?: string };
+
+/**
+ * A rebuild selector: every image of the org, the images of one base image, the images carrying a tag, or those
+ * whose current build holds a package (db/packages.ts).
+ */
+export type RebuildSelector = { all: true } | { baseImageName: string } | { tag: Tag } | { package: PackageFilter };
 
 /** One batch rebuild (or its dry run): what was asked, by whom, and when it ended. */
 export const rebuilds = pgTable(

@@ -1,0 +1,1 @@
+CREATE INDEX "catalog_packages_lookup" ON "catalog_packages" USING btree (regexp_replace(lower("name"), '[-_.]+', '-', 'g'),"build_id","ecosystem");

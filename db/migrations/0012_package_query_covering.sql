@@ -1,0 +1,2 @@
+DROP INDEX "catalog_packages_lookup";--> statement-breakpoint
+CREATE INDEX "catalog_packages_holding" ON "catalog_packages" USING btree (regexp_replace(lower("name"), '[-_.]+', '-', 'g'),"build_id","ecosystem","name","version");
