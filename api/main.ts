@@ -20,6 +20,8 @@ const starter = {
   buildPolicy,
   rebuildConcurrency: config.REBUILD_CONCURRENCY,
   planTimeoutSeconds: config.REBUILD_PLAN_TIMEOUT_SECONDS,
+  dryRunWaitSeconds: config.REBUILD_DRY_RUN_WAIT_SECONDS,
+  rebuildWindow: { size: config.REBUILD_WINDOW_SIZE, maxRunEvents: config.REBUILD_RUN_MAX_EVENTS },
 };
 
 const app = createApp({ config, database, temporal, starter, logger });

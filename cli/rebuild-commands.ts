@@ -57,8 +57,9 @@ export function addRebuildCommands(program: Command, verbs: VerbCommands): void 
       const { client, format } = commandContext(command);
       const body = { selector: selectorFromFlags(flags), dryRun: Boolean(flags.dryRun), force: Boolean(flags.force) };
       if (flags.dryRun) {
-        // The API answers a dry run once it is planned: there is nothing more to wait for.
-        const answer = await client.post<DryRunAnswer>(REBUILDS_PATH, body);
+        // The API answers a dry run once it is planned; a big one it cannot plan in the request's time is followed.
+        const reply = await client.post<DryRunAnswer | StartedAnswer>(REBUILDS_PATH, body);
+        const answer = 'plan' in reply ? reply : await followPlan(client, reply.id, flags.waitTimeout);
         if (printStructured(format, answer)) return;
         if (!answer.plan.length) console.error('No image matches the selector.');
         printTable(planColumns, answer.plan);
@@ -86,11 +87,27 @@ export function addRebuildCommands(program: Command, verbs: VerbCommands): void 
     .argument('[id]', 'a rebuild ID, from `dispatch get rebuilds`')
     .action(async (id: string | undefined, _options: object, command: Command) => {
       const { client, format } = commandContext(command);
-      if (!id) return printResources(format, rebuildColumns, await client.get<Rebuild[]>(REBUILDS_PATH));
+      if (!id) return printResources(format, rebuildColumns, await client.getAll<Rebuild>(REBUILDS_PATH));
       const run = await client.get<RebuildDetail>(`${REBUILDS_PATH}/${encodeURIComponent(id)}`);
       if (printStructured(format, run)) return;
       // The item table does not say whether the run is over; stderr does, leaving stdout to the table.
       console.error(`rebuild ${run.id}: ${progressLine(run)}`);
       printTable(itemColumns, run.items);
     });
+}
+
+/** A dry run still planning, followed until DONE: its items are its plan. */
+async function followPlan(
+  client: Parameters<typeof followRebuild>[0],
+  id: string,
+  waitTimeout: number | undefined,
+): Promise<DryRunAnswer> {
+  const done = await followRebuild(client, id, waitTimeout ?? REBUILD_WAIT_SECONDS);
+  const plan = done.items.map(({ imageName, baseImageName, rebuild, reason }) => ({
+    imageName,
+    baseImageName,
+    rebuild,
+    reason,
+  }));
+  return { id: done.id, dryRun: true, plan };
 }

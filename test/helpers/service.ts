@@ -8,7 +8,7 @@ import { connectDb } from '../../db/client.js';
 import type { Role } from '../../db/schema.js';
 import { createToken } from '../../db/tokens.js';
 import { createLogger } from '../../logger.js';
-import type { BuildPolicy, PullPolicy } from '../../workflows/jobs.js';
+import type { BuildPolicy, PullPolicy, RebuildWindow } from '../../workflows/jobs.js';
 import { workflowBundlePath } from './env.js';
 
 import './runtime.js';
@@ -20,6 +20,10 @@ export type TestServiceOptions = {
   worker?: boolean;
   /** How long a dry run may plan before POST /v1/rebuilds answers 503. */
   planTimeoutSeconds?: number;
+  /** How long POST /v1/rebuilds waits for a dry run's plan before answering 202. */
+  dryRunWaitSeconds?: number;
+  /** How a batch takes its builds from the plan (small in tests, to cross windows and continue as new). */
+  rebuildWindow?: RebuildWindow;
 } & SandboxOverrides;
 
 /** What a test may change of its worker: a download server of its own to admit, smaller limits, the org cap. */
@@ -62,6 +66,8 @@ export async function startTestService(options: TestServiceOptions = {}) {
     pullPolicy: options.pullPolicy ?? FAST_PULL_POLICY,
     buildPolicy: options.buildPolicy ?? FAST_BUILD_POLICY,
     planTimeoutSeconds: options.planTimeoutSeconds,
+    dryRunWaitSeconds: options.dryRunWaitSeconds,
+    rebuildWindow: options.rebuildWindow,
   };
   const logger = createLogger('test-api', 'error');
   const app = createApp({ config, database, temporal, starter, logger });
