@@ -62,7 +62,7 @@ export function addBuildCommands(get: Command): void {
     .argument('<image-name>', 'name of the image')
     .action(async (imageName: string, _options: object, command: Command) => {
       const { client, format } = commandContext(command);
-      const builds = await client.get<Build[]>(imageSubpath(imageName, 'builds'));
+      const builds = await client.getAll<Build>(imageSubpath(imageName, 'builds'));
       printResources(format, buildColumnsFor(builds), builds);
     });
 
@@ -73,8 +73,11 @@ export function addBuildCommands(get: Command): void {
     .option('--build <id>', 'a build ID from `dispatch get builds IMAGE_NAME` instead of the latest build')
     .action(async (imageName: string, options: { build?: string }, command: Command) => {
       const { client, format } = commandContext(command);
-      // There is no one-build endpoint; the list is short (one row per build) and names the latest first.
-      const builds = await client.get<Build[]>(imageSubpath(imageName, 'builds'));
+      // There is no one-build endpoint: the latest is the first of the history (newest first), another is searched
+      // for in all of it.
+      const builds = options.build
+        ? await client.getAll<Build>(imageSubpath(imageName, 'builds'))
+        : await client.get<Build[]>(imageSubpath(imageName, 'builds?limit=1'));
       const build = options.build ? builds.find((b) => b.id === options.build) : builds[0];
       if (!build) {
         throw new CliError(

@@ -27,6 +27,21 @@ export class ConnectionError extends Error {
   }
 }
 
+/**
+ * The most pages one list is followed for: 100,000 items at the default page size, far beyond a real list, and
+ * still an end should a server keep answering new links.
+ */
+export const MAX_LIST_PAGES = 1000;
+
+/** The target of `Link: <...>; rel="next"` (one of possibly several comma-separated links), if there is one. */
+export function nextLink(header: string | null): string | undefined {
+  for (const part of header?.split(',') ?? []) {
+    const match = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+    if (match && /(^|;)\s*rel="?next"?\s*(;|$)/i.test(match[2]!)) return match[1];
+  }
+  return undefined;
+}
+
 export type ClientOptions = {
   server: string;
   organization?: string;
@@ -51,6 +66,37 @@ export class DispatchClient {
     return this.request<T>('GET', path);
   }
 
+  /**
+   * GETs every item of a paged list: the API answers a page as a JSON array and names the next one in
+   * `Link: <...>; rel="next"`, which is followed until a page has none.
+   */
+  async getAll<T>(path: string): Promise<T[]> {
+    const items: T[] = [];
+    for (let page: string | undefined = path, pages = 0; page !== undefined; pages++) {
+      if (pages === MAX_LIST_PAGES) throw new HttpError(0, `GET ${path}: more than ${MAX_LIST_PAGES} pages; stopped`);
+      const { value, headers } = await this.exchange<T[]>('GET', page);
+      if (!Array.isArray(value)) throw new HttpError(200, `GET ${page}: the server did not answer a list`);
+      items.push(...value);
+      const next = this.pathOf(nextLink(headers.get('Link')), page);
+      // A server answering the same page again would be followed for ever.
+      if (next === page) throw new HttpError(200, `GET ${page}: the next page is this page again; stopped`);
+      page = next;
+    }
+    return items;
+  }
+
+  /**
+   * A Link target as a path under the server address. The API writes it from the root ("/v1/image?cursor=..."),
+   * which stays right behind a proxy that adds a prefix; a full URL is followed only when it lies under the server
+   * address, since the token goes along with every request.
+   */
+  private pathOf(link: string | undefined, current: string): string | undefined {
+    if (link === undefined) return undefined;
+    if (link.startsWith('/') && !link.startsWith('//')) return link;
+    if (link.startsWith(`${this.server}/`)) return link.slice(this.server.length);
+    throw new HttpError(200, `GET ${current}: the next page is not on ${this.server} (${link}); stopped`);
+  }
+
   post<T>(path: string, body: unknown): Promise<T> {
     return this.request<T>('POST', path, body);
   }
@@ -70,6 +116,15 @@ export class DispatchClient {
   }
 
   private async send<T>(method: string, path: string, body?: { text: string; contentType: string }): Promise<T> {
+    return (await this.exchange<T>(method, path, body)).value;
+  }
+
+  /** One request and its JSON answer, with the answer's headers (a list's Link). */
+  private async exchange<T>(
+    method: string,
+    path: string,
+    body?: { text: string; contentType: string },
+  ): Promise<{ value: T; headers: Headers }> {
     const headers = this.headers('application/json');
     if (body) headers['Content-Type'] = body.contentType;
     let response: Response;
@@ -82,7 +137,7 @@ export class DispatchClient {
     }
     if (!response.ok) throw this.apiError(response, text);
     try {
-      return JSON.parse(text) as T;
+      return { value: JSON.parse(text) as T, headers: response.headers };
     } catch {
       // Something answered, but not our API (a proxy page, another service on the port).
       throw new HttpError(response.status, `${method} ${path}: the server at ${this.server} did not answer JSON`);

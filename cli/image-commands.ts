@@ -35,7 +35,9 @@ export const imageKind: ResourceKind<Image> = {
 
 /** The step of the image's running build, if one runs (before its build starts an image waits for its base). */
 export async function runningStep(client: Pick<DispatchClient, 'get'>, name: string): Promise<string | undefined> {
-  const [latest] = await client.get<Build[]>(`/v1/image/${encodeURIComponent(name)}/builds`).catch((): Build[] => []);
+  const [latest] = await client
+    .get<Build[]>(`/v1/image/${encodeURIComponent(name)}/builds?limit=1`)
+    .catch((): Build[] => []);
   return latest?.outcome === 'RUNNING' ? (latest.step ?? undefined) : undefined;
 }
 

@@ -34,6 +34,7 @@ export function addLogCommands(logs: Command): void {
 
 /** `still building (installing runtime dependencies with pip, 2m05s)` on stderr, while the build runs. */
 async function sayStillBuilding(client: Pick<DispatchClient, 'get'>, imageName: string, buildId: string) {
+  // The first page is enough: a build still RUNNING is among the newest (a newer one supersedes it).
   const build = (await client.get<Build[]>(imageSubpath(imageName, 'builds'))).find((b) => b.id === buildId);
   if (build?.outcome !== 'RUNNING') return;
   const elapsed = formatElapsed(Date.now() - build.startedTime * 1000);
@@ -51,7 +52,7 @@ export async function logPath(
   if (build) return { path: ofBuild(build), resumable: true, buildId: build };
   if (!follow) return { path: imageSubpath(imageName, 'logs'), resumable: false };
   // Following pins the latest build now: a resumed stream must continue the same log even if a newer build starts.
-  const [latest] = await client.get<Build[]>(imageSubpath(imageName, 'builds'));
+  const [latest] = await client.get<Build[]>(imageSubpath(imageName, 'builds?limit=1'));
   // No build yet: the API's /logs answers why, in its own words.
   if (!latest) return { path: imageSubpath(imageName, `logs${query}`), resumable: false };
   return { path: ofBuild(latest.id), resumable: true, buildId: latest.id };

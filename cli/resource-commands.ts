@@ -42,7 +42,7 @@ export function addGetCommand<R extends Resource>(parent: Command, kind: Resourc
     .argument('[name]', `name of the ${kind.noun}`)
     .action(async (name: string | undefined, _options: object, command: Command) => {
       const { client, format } = commandContext(command);
-      const data = name ? await client.get<R>(resourcePath(kind, name)) : await client.get<R[]>(kind.path);
+      const data = name ? await client.get<R>(resourcePath(kind, name)) : await client.getAll<R>(kind.path);
       printResources(format, kind.columns, data);
     });
 }

@@ -55,8 +55,10 @@ export function addScheduleCommands(program: Command, verbs: VerbCommands): void
     .argument('[name]', `name of the ${NOUN}`)
     .action(async (name: string | undefined, _options: object, command: Command) => {
       const { client, format } = commandContext(command);
-      const path = name ? resourcePath(KIND, name) : KIND.path;
-      printResources(format, scheduleColumns, await client.get<RebuildSchedule | RebuildSchedule[]>(path));
+      const data = name
+        ? await client.get<RebuildSchedule>(resourcePath(KIND, name))
+        : await client.getAll<RebuildSchedule>(KIND.path);
+      printResources(format, scheduleColumns, data);
     });
 
   const actions = [

@@ -40,7 +40,7 @@ export function addTokenCommands(parents: VerbCommands): void {
     .description("list your org's API tokens (their names and roles; the tokens themselves are never shown)")
     .action(async (_options: object, command: Command) => {
       const { client, format } = commandContext(command);
-      printResources(format, tokenColumns, await client.get<TokenInfo[]>('/v1/token'));
+      printResources(format, tokenColumns, await client.getAll<TokenInfo>('/v1/token'));
     });
 
   parents.delete

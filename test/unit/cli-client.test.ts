@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError, ConnectionError, DispatchClient, type ClientOptions } from '../../cli/client.js';
+import {
+  ConnectionError,
+  DispatchClient,
+  HttpError,
+  MAX_LIST_PAGES,
+  nextLink,
+  type ClientOptions,
+} from '../../cli/client.js';
 
 type Seen = { url: string; init: RequestInit };
 
@@ -78,5 +85,71 @@ describe('DispatchClient', () => {
     expect((error as Error).message).toBe(
       'could not reach the Dispatch API at http://api.test:8080: connect ECONNREFUSED 127.0.0.1:8080',
     );
+  });
+});
+
+describe('DispatchClient.getAll', () => {
+  /** A fake API serving `pages` of a list under /v1/image, each naming the next by `link(i)`. */
+  function pagedClient(pages: unknown[][], link: (i: number) => string | undefined, server = 'http://api.test:8080') {
+    const seen: string[] = [];
+    const fetch = (async (url: string) => {
+      seen.push(url);
+      const i = Number(new URL(url).searchParams.get('cursor') ?? 0);
+      const next = link(i);
+      const headers: Record<string, string> = next ? { Link: `<${next}>; rel="next"` } : {};
+      return new Response(JSON.stringify(pages[i] ?? []), { status: 200, headers });
+    }) as unknown as typeof globalThis.fetch;
+    return { client: new DispatchClient({ server, fetch }), seen };
+  }
+
+  it('follows rel=next from the server root until a page has none', async () => {
+    const pages = [[1, 2], [3, 4], [5]];
+    const { client, seen } = pagedClient(pages, (i) => (i < 2 ? `/v1/image?limit=2&cursor=${i + 1}` : undefined));
+    expect(await client.getAll('/v1/image?limit=2')).toEqual([1, 2, 3, 4, 5]);
+    expect(seen).toEqual([
+      'http://api.test:8080/v1/image?limit=2',
+      'http://api.test:8080/v1/image?limit=2&cursor=1',
+      'http://api.test:8080/v1/image?limit=2&cursor=2',
+    ]);
+  });
+
+  it('keeps the path prefix of the server address (a proxy), and takes full links under it', async () => {
+    const server = 'http://proxy.test/dispatch';
+    const { client, seen } = pagedClient(
+      [[1], [2], [3]],
+      (i) => (i === 0 ? '/v1/image?cursor=1' : i === 1 ? `${server}/v1/image?cursor=2` : undefined),
+      server,
+    );
+    expect(await client.getAll('/v1/image')).toEqual([1, 2, 3]);
+    expect(seen).toEqual([`${server}/v1/image`, `${server}/v1/image?cursor=1`, `${server}/v1/image?cursor=2`]);
+  });
+
+  it('refuses a next link to another server: the token would go along', async () => {
+    const { client, seen } = pagedClient([[1], [2]], () => 'http://elsewhere.test/v1/image?cursor=1');
+    await expect(client.getAll('/v1/image')).rejects.toThrow(/not on http:\/\/api.test:8080/);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('refuses a next link equal to the current page instead of looping', async () => {
+    const { client, seen } = pagedClient([[1]], () => '/v1/image?cursor=0');
+    await expect(client.getAll('/v1/image?cursor=0')).rejects.toThrow(/the next page is this page again/);
+    expect(seen).toHaveLength(1);
+  });
+
+  it(`stops after ${MAX_LIST_PAGES} pages of a list that never ends`, async () => {
+    const { client, seen } = pagedClient([], (i) => `/v1/image?cursor=${i + 1}`);
+    await expect(client.getAll('/v1/image')).rejects.toThrow(`more than ${MAX_LIST_PAGES} pages`);
+    expect(seen).toHaveLength(MAX_LIST_PAGES);
+  });
+
+  it('refuses an answer that is not a list', async () => {
+    const { client } = pagedClient([{ name: 'x' } as unknown as unknown[]], () => undefined);
+    await expect(client.getAll('/v1/image')).rejects.toThrow('did not answer a list');
+  });
+
+  it('reads rel=next among several links', () => {
+    expect(nextLink('</a>; rel="prev", </b?cursor=x>; rel="next"')).toBe('/b?cursor=x');
+    expect(nextLink('</a>; rel="prev"')).toBeUndefined();
+    expect(nextLink(null)).toBeUndefined();
   });
 });
