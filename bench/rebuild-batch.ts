@@ -19,6 +19,7 @@ import { prepareDefaultContext } from '../activities/build-context.js';
 import { loadConfig } from '../config.js';
 import { repositoryOf } from '../docker-reference.js';
 import type { LoadResult } from './api-load.js';
+import { wrk } from './wrk.js';
 import {
   api,
   apiClient,
@@ -194,39 +195,6 @@ async function rawSequential(movedRef: string, tags: string[]) {
   return { total: performance.now() - start, builds, pushes };
 }
 
-/** `wrk` answers, when installed: --latency's percentiles (50/75/90/99) and requests/s. */
-async function wrk(url: string): Promise<LoadResult | undefined> {
-  const found = await run('sh', ['-c', 'command -v wrk']).catch(() => '');
-  if (!found.trim()) return undefined;
-  const out = await run('wrk', [
-    '-t2',
-    `-c${LOAD_CONNECTIONS}`,
-    `-d${LOAD_SECONDS}s`,
-    '--latency',
-    '-H',
-    `Authorization: Bearer ${token}`,
-    url,
-  ]);
-  const unit = { us: 0.001, ms: 1, s: 1000 } as const;
-  const latency = (p: number) => {
-    const m = out.match(new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)$`, 'm'));
-    return m ? Number(m[1]) * unit[m[2] as keyof typeof unit] : NaN;
-  };
-  const requests = Number(out.match(/(\d+) requests in/)?.[1] ?? NaN);
-  return {
-    connections: LOAD_CONNECTIONS,
-    seconds: LOAD_SECONDS,
-    requests,
-    errors: Number(out.match(/Non-2xx or 3xx responses: (\d+)/)?.[1] ?? 0),
-    rps: Number(out.match(/Requests\/sec:\s+([\d.]+)/)?.[1] ?? NaN),
-    p50: latency(50),
-    p90: latency(90),
-    p99: latency(99),
-    max: NaN,
-    mean: NaN,
-  };
-}
-
 /** bench/api-load.ts in a second Node process (tsx as a loader), with the bench token in its environment. */
 async function nodeLoad(url: string): Promise<LoadResult> {
   const out = await run(
@@ -333,8 +301,14 @@ try {
   const loads: [string, LoadResult | undefined][] = [
     [`GET /v1/image (${images.length} images), api-load.ts`, await nodeLoad(listUrl)],
     [`GET /v1/image/NAME, api-load.ts`, await nodeLoad(oneUrl)],
-    [`GET /v1/image (${images.length} images), wrk -t2`, await wrk(listUrl)],
-    [`GET /v1/image/NAME, wrk -t2`, await wrk(oneUrl)],
+    [
+      `GET /v1/image (${images.length} images), wrk -t2`,
+      await wrk({ url: listUrl, token, connections: LOAD_CONNECTIONS, seconds: LOAD_SECONDS }),
+    ],
+    [
+      `GET /v1/image/NAME, wrk -t2`,
+      await wrk({ url: oneUrl, token, connections: LOAD_CONNECTIONS, seconds: LOAD_SECONDS }),
+    ],
   ];
 
   // 7. The report.
