@@ -9,7 +9,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config.js';
 
-const WANTED: Array<[type: string, status: 'Completed' | 'Failed']> = [
+// rebuildWorkflow-legacy-completed.json (a batch from before plans moved to Postgres) is kept by hand: no run of that
+// code can be recorded any more, and it keeps the legacy path replayable.
+const WANTED: Array<[type: string, status: 'Completed' | 'Failed' | 'ContinuedAsNew']> = [
   ['baseImageWorkflow', 'Completed'],
   ['baseImageWorkflow', 'Failed'],
   ['baseImageCleanupWorkflow', 'Completed'],
@@ -17,6 +19,7 @@ const WANTED: Array<[type: string, status: 'Completed' | 'Failed']> = [
   ['imageWorkflow', 'Failed'],
   ['imageCleanupWorkflow', 'Completed'],
   ['rebuildWorkflow', 'Completed'],
+  ['rebuildWorkflow', 'ContinuedAsNew'],
 ];
 
 const config = loadConfig();
