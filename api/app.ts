@@ -12,6 +12,7 @@ import { packageRoutes } from './package-routes.js';
 import { jsonAnswer, SECURITY_SCHEME } from './openapi-route.js';
 import { ROLE_RULES } from './permissions.js';
 import { rebuildRoutes } from './rebuild-routes.js';
+import { sbomRoutes } from './sbom-routes.js';
 import { scheduleRoutes } from './schedule-routes.js';
 import { TAG_DESCRIPTIONS, TAGS } from './tags.js';
 import { tokenRoutes } from './token-routes.js';
@@ -98,6 +99,7 @@ export function createApp(deps: AppDeps) {
   app.use('/v1/*', authenticate(deps));
   app.route('/v1/baseimage', baseImageRoutes(deps));
   app.route('/v1/image', imageRoutes(deps));
+  app.route('/v1/image', sbomRoutes(deps));
   app.route('/v1/token', tokenRoutes(deps));
   app.route('/v1/bundle', bundleRoutes(deps));
   app.route('/v1/rebuilds', rebuildRoutes(deps));

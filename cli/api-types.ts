@@ -7,6 +7,7 @@ import type { systemPackageSchema } from '../api/image-model.js';
 export type { BaseImage } from '../api/base-image-model.js';
 export type { BundleAnswer, BundleResult } from '../api/bundle-model.js';
 export type { Build, Catalog, CatalogDiff, CatalogEntry, Image } from '../api/image-model.js';
+export type { PackageHolding } from '../api/package-model.js';
 export type {
   PlanEntry,
   Rebuild,

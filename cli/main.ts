@@ -9,6 +9,7 @@ import { DEFAULT_SERVER } from './context.js';
 import { addImageCommands } from './image-commands.js';
 import { addLogCommands } from './log-commands.js';
 import { parseOutputFormat } from './output.js';
+import { addPackageCommands } from './package-commands.js';
 import { addRebuildCommands } from './rebuild-commands.js';
 import { withWaitOptions } from './resource-commands.js';
 import { addScheduleCommands } from './schedule-commands.js';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   addImageCommands(verbs);
   addTokenCommands(verbs);
   addBuildCommands(verbs.get);
+  addPackageCommands(verbs.get);
   addRebuildCommands(program, verbs);
   addScheduleCommands(program, verbs);
   addBundleCommands(program, verbs);
