@@ -42,14 +42,18 @@ const route = {
     summary: 'Plan (dry run) or start a batch rebuild',
     description: [
       "The selected images' base images are verified (pulled) again, then each image is planned: rebuilt when its build inputs changed since its last successful build (or always when forced), skipped otherwise.",
-      'A dry run answers the plan (200) once it is computed, which takes seconds, and builds nothing.',
+      'A dry run answers the plan (200) once it is computed, which takes seconds, and builds nothing; one that takes longer than the server waits answers 202 with its id.',
       'Otherwise the rebuild runs in the background (202) with a few builds at a time; images with identical inputs are built once and the others reuse that image.',
     ].join(' '),
     roles: DEVELOPERS,
     request: { body: jsonOrYamlBody(rebuildBodySchema, 'What to rebuild.') },
     responses: {
       200: jsonAnswer(rebuildPlanSchema, 'dryRun: the plan; nothing was built.'),
-      202: jsonAnswer(rebuildStartedSchema, 'The rebuild has started.'),
+      202: jsonAnswer(
+        rebuildStartedSchema,
+        'The rebuild has started; or, for a dry run whose plan takes longer than the server waits ' +
+          '(REBUILD_DRY_RUN_WAIT_SECONDS), the dry run is still PLANNING: its plan is read with GET /v1/rebuilds/{id} once DONE.',
+      ),
       ...errors({
         400: 'The body is invalid, or selector.baseImageName names a base image that does not exist.',
         413: true,
@@ -99,7 +103,17 @@ export function rebuildRoutes({ database, starter, logger }: AppDeps) {
       await openRebuild(db, { id: request.rebuildId, ...body, org, trigger: 'api' });
       try {
         if (body.dryRun) {
-          const { plan } = await planRebuild(starter, request);
+          const planned = await planRebuild(starter, request);
+          // Too slow to answer in the request's time: the dry run goes on, and its id is followed.
+          if (!planned)
+            return c.json({ id: request.rebuildId, dryRun: true as const, status: 'PLANNING' as const }, 202);
+          const found = await findRebuild(db, org, request.rebuildId);
+          const plan = (found?.items ?? []).map(({ imageName, baseImageName, rebuild, reason }) => ({
+            imageName,
+            baseImageName,
+            rebuild,
+            reason,
+          }));
           return c.json({ id: request.rebuildId, dryRun: true as const, plan }, 200);
         }
         await startRebuild(starter, request);

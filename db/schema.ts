@@ -298,8 +298,17 @@ export const rebuildItems = pgTable(
     /** PLANNED, SKIPPED, RUNNING, SUCCEEDED, FAILED. */
     outcome: text('outcome').notNull(),
     buildId: uuid('build_id'),
+    /** The image and the spec generation the plan saw: a build of a newer spec supersedes the planned one. */
+    imageId: uuid('image_id'),
+    generation: integer('generation'),
+    /** SHA-256 of the inputs the image would be built from (builds.inputs_sha256): equal keys are built once. */
+    inputsSha256: text('inputs_sha256'),
   },
-  (t) => [uniqueIndex('rebuild_items_entry').on(t.rebuildId, t.imageName)],
+  (t) => [
+    uniqueIndex('rebuild_items_entry').on(t.rebuildId, t.imageName),
+    // The windows of a batch: its pending items, identical inputs next to one another.
+    index('rebuild_items_window').on(t.rebuildId, t.outcome, t.inputsSha256, t.imageName),
+  ],
 );
 
 export type RebuildItemRow = typeof rebuildItems.$inferSelect;
