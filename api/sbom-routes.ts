@@ -22,7 +22,7 @@ const route = v1Route({
   request: { params: nameParams(IMAGE) },
   responses: {
     200: {
-      description: `A CycloneDX ${SBOM_SPEC.version} BOM (https://cyclonedx.org/specification/overview/).`,
+      description: `A CycloneDX ${SBOM_SPEC.version} BOM.`,
       content: {
         [SBOM_MEDIA_TYPE]: {
           schema: z

@@ -19,6 +19,8 @@ export const EXPECTED_OPERATIONS: [string, string[]][] = [
   ['/v1/image/{name}/builds', ['get']],
   ['/v1/image/{name}/logs', ['get']],
   ['/v1/image/{name}/builds/{buildId}/logs', ['get']],
+  ['/v1/image/{name}/sbom', ['get']],
+  ['/v1/packages', ['get']],
   ['/v1/bundle', ['post']],
   ['/v1/token', ['get', 'post']],
   ['/v1/token/{id}', ['delete']],

@@ -71,8 +71,8 @@ describe('GET /openapi.json', () => {
     expect(prop(rebuild, 'force')).toMatchObject({ type: 'boolean', default: false });
     const selector = resolve(doc, prop(rebuild, 'selector'));
     const selectors = (selector.anyOf as Json[]).map((s) => Object.keys(s.properties as Json));
-    expect(selectors).toEqual([['all'], ['baseImageName'], ['tag']]);
-    expect(selector.description).toMatch(/all.*baseImageName.*tag/s);
+    expect(selectors).toEqual([['all'], ['baseImageName'], ['tag'], ['package']]);
+    expect(selector.description).toMatch(/all.*baseImageName.*tag.*package/s);
 
     const schedule = requestSchema(doc, '/v1/rebuildschedules', 'post');
     expect(schedule.required).toEqual(['name', 'cron', 'selector']);

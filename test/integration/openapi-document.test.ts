@@ -90,6 +90,8 @@ describe('GET /openapi.json', () => {
       'GET /v1/image/{name}/builds': R,
       'GET /v1/image/{name}/logs': R,
       'GET /v1/image/{name}/builds/{buildId}/logs': R,
+      'GET /v1/image/{name}/sbom': R,
+      'GET /v1/packages': R,
       'POST /v1/bundle': D,
       'GET /v1/token': A,
       'POST /v1/token': A,

@@ -16,6 +16,8 @@ import {
   toScheduleResource,
 } from '../../api/rebuild-model.js';
 import { errorSchema } from '../../api/resource-schema.js';
+import { packageHoldingSchema } from '../../api/package-model.js';
+import { SBOM_MEDIA_TYPE } from '../../api/sbom.js';
 import { createdTokenSchema, deletedTokenSchema, tokenSchema } from '../../api/token-model.js';
 import {
   at,
@@ -85,6 +87,9 @@ describe('response schemas', () => {
     expect(tokenSchema.safeParse(token).success).toBe(true);
     expect(createdTokenSchema.safeParse({ token: 'dsp_x', ...token, org: 'acme' }).success).toBe(true);
     expect(deletedTokenSchema.safeParse({ id: token.id, deleted: true }).success).toBe(true);
+    const holding = { image: 'app', buildId: buildRow.id, ecosystem: 'deb', name: 'openssl', version: '3.0.15-1' };
+    expect(packageHoldingSchema.parse(holding)).toEqual(holding);
+    expect(packageHoldingSchema.safeParse({ ...holding, imageId: randomUUID() }).success).toBe(false);
   });
 
   it('refuse a field the mappers would add without a schema change', () => {
@@ -120,6 +125,8 @@ describe('response schemas', () => {
     expect(keys(item)).toEqual(Object.keys(rebuildResource.items[0]!).sort());
     const list = doc.components.schemas.Rebuild!;
     expect(keys(list)).toEqual(Object.keys(toRebuildResource(rebuildRow)).sort());
+    const sbom = doc.paths['/v1/image/{name}/sbom']!.get!.responses['200']!.content!;
+    expect(Object.keys(sbom)).toEqual([SBOM_MEDIA_TYPE]);
     const schedule = doc.components.schemas.RebuildSchedule!;
     const scheduleResource = toScheduleResource(scheduleRow, scheduleState);
     expect(keys(schedule)).toEqual(Object.keys(scheduleResource).sort());

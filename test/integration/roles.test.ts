@@ -45,6 +45,9 @@ const matrix: Row[] = [
   { method: 'GET', request: at('/v1/image/i/builds'), allowed: readers(200) },
   { method: 'GET', request: at('/v1/image/i/logs'), allowed: readers(404) },
   { method: 'GET', request: at(`/v1/image/i/builds/${MISSING_ID}/logs`), allowed: readers(404) },
+  // Never built: no SBOM yet, a 404 of its own.
+  { method: 'GET', request: at('/v1/image/i/sbom'), allowed: readers(404) },
+  { method: 'GET', request: at('/v1/packages?name=openssl'), allowed: readers(200) },
   {
     method: 'POST',
     request: (role) => ({ path: '/v1/image', body: { ...image, name: `new-image-${role}` } }),
