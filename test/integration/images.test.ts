@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { Validation } from '@cyclonedx/cyclonedx-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SBOM_MEDIA_TYPE, SBOM_SPEC } from '../../api/sbom.js';
 import { nodeFixture, pythonFixture } from '../helpers/env.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { hasLocalImage } from '../helpers/registry-images.js';
@@ -101,6 +103,28 @@ describe('images', () => {
       { encoding: 'utf8' },
     );
     expect(resolved.trim()).toBe('true');
+  });
+
+  // Uses the two images built above (a build takes a minute): each SBOM is checked against the official CycloneDX
+  // JSON schema the library bundles, and names every package of the catalog by its purl.
+  it('serves the SBOM of each built image, valid CycloneDX with a purl per ecosystem', async () => {
+    const purls: string[] = [];
+    for (const name of ['my-six', 'my-node']) {
+      const answer = await service.app.request(`/v1/image/${name}/sbom`, {
+        headers: { Authorization: `Bearer ${service.tokens.viewer}` },
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('Content-Type')).toBe(SBOM_MEDIA_TYPE);
+      const text = await answer.text();
+      expect(await new Validation.JsonStrictValidator(SBOM_SPEC.version).validate(text)).toBeNull();
+      const bom = JSON.parse(text) as { metadata: { component: { purl: string } }; components: { purl: string }[] };
+      expect(bom.components).toHaveLength((await catalogOf(name)).length);
+      expect(bom.metadata.component.purl).toMatch(/^pkg:oci\/[a-z0-9._-]+@sha256%3A[0-9a-f]{64}\?repository_url=/);
+      purls.push(...bom.components.map((c) => c.purl));
+    }
+    expect(purls).toContain('pkg:pypi/six@1.16.0');
+    expect(purls).toContain('pkg:npm/is-number@7.0.0');
+    expect(purls).toContainEqual(expect.stringMatching(/^pkg:deb\/debian\/jq@/));
   });
 
   it('is ERROR with a reason naming the failing step and the missing pip package', async () => {

@@ -2,6 +2,7 @@ import { Validation } from '@cyclonedx/cyclonedx-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SBOM_SPEC } from '../../api/sbom.js';
 import { insertBase, insertBuiltImage } from '../helpers/catalog-rows.js';
+import { runCli, serveForCli } from '../helpers/cli.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 type Holding = { image: string; buildId: string; ecosystem: string; name: string; version: string };
@@ -194,6 +195,34 @@ describe('packages across the fleet', () => {
       `pkg:oci/tricky@${encodeURIComponent(subject.version)}?repository_url=${encodeURIComponent(subject.name)}`,
     );
     expect(Date.parse(bom.metadata.timestamp)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('the CLI lists the holders of a package as a table or JSON, every page followed, and prints SBOMs', async () => {
+    const server = await serveForCli(service);
+    try {
+      const env = { DISPATCH_API_URL: server.apiUrl, DISPATCH_TOKEN: service.tokens.viewer };
+      const dispatch = (...args: string[]) => runCli(args, env);
+      const table = await dispatch('get', 'packages', 'openssl', '--ecosystem', 'deb', '--version', '<3.0.15');
+      expect(table.code, table.stderr).toBe(0);
+      expect(table.stdout.split('\n')[0]).toMatch(/IMAGE.*ECOSYSTEM.*NAME.*VERSION.*BUILD/);
+      expect(table.stdout).toContain('3.0.11-1~deb12u2');
+      expect(table.stdout).not.toContain('3.0.15-1~deb12u1');
+      // -o json is the whole list (the client follows Link rel=next; paging itself is tested above).
+      const json = await dispatch('get', 'packages', 'six', '-o', 'json');
+      expect(JSON.parse(json.stdout).map((h: Holding) => h.image)).toEqual(
+        [1, 2, 3, 4, 5, 6, 7].map((i) => `six-${i}`),
+      );
+      const refused = await dispatch('get', 'packages', 'six', '--version', '<<1');
+      expect(refused).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('[Code: 400] packages list: version:'),
+      });
+      const sbom = await dispatch('get', 'sbom', 'a');
+      expect(sbom.code, sbom.stderr).toBe(0);
+      expect(JSON.parse(sbom.stdout)).toMatchObject({ bomFormat: 'CycloneDX', specVersion: SBOM_SPEC.version });
+    } finally {
+      await server.close();
+    }
   });
 
   it('has no SBOM for an image never built successfully, nor for an unknown one', async () => {
