@@ -36,6 +36,7 @@ import type { RebuildSelector } from '../db/schema.js';
 import { daemonMessage } from './failures.js';
 import { pullAndResolve, requireInstallableOrTemplate } from './pull-image.js';
 import { pullAuthFor } from './registry-auth.js';
+import { verifyBaseImage, type VerifyOutcome, type VerifyRequest } from './verify-base-image.js';
 
 export type ActivityDeps = BuildDeps & { orgBuildConcurrency: number; languages: readonly string[] };
 
@@ -53,6 +54,11 @@ export const createActivities = (deps: ActivityDeps) => {
       const language = baseImageId ? (await findBaseImageById(db, baseImageId))?.language : undefined;
       if (language !== undefined) await requireInstallableOrTemplate(docker, dockerUrl, language, deps.languages);
       return pulled;
+    },
+
+    /** The whole verification (in progress, pull, READY) of base image runs started since the one-activity patch. */
+    async verifyBaseImage(request: VerifyRequest): Promise<VerifyOutcome> {
+      return verifyBaseImage({ docker, db, pullAuth, languages: deps.languages }, request);
     },
 
     async setBaseImageStatus(target: Generation, change: StatusChange): Promise<boolean> {

@@ -4,6 +4,7 @@ import { applyMigrations, connectDb } from '../db/client.js';
 import { createLogger } from '../logger.js';
 import { runtimeLogger } from './runtime-logger.js';
 import { createWorker, workerOptionsFrom } from './worker.js';
+import { bundleInChildProcess } from './workflow-bundle.js';
 
 const config = loadConfig();
 const logger = createLogger('worker', config.LOG_LEVEL);
@@ -12,7 +13,12 @@ Runtime.install({
 });
 const { db, pool } = connectDb(config.DATABASE_URL);
 await applyMigrations(pool);
-const worker = await createWorker(workerOptionsFrom(config, db, logger));
+// Never webpack in this process (see workflow-bundle.ts): without a pre-built bundle, a child process makes one.
+const bundle = config.WORKFLOW_BUNDLE ? undefined : await bundleInChildProcess();
+const worker = await createWorker({
+  ...workerOptionsFrom(config, db, logger),
+  ...(bundle && { workflowBundlePath: bundle.path }),
+}).finally(() => bundle?.remove());
 logger.info('worker started', { taskQueue: config.TASK_QUEUE });
 process.send?.({ kind: 'ready' }); // for tests that fork a worker
 try {

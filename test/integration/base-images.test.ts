@@ -1,4 +1,10 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyBaseImage } from '../../activities/verify-base-image.js';
+import { noPullAuth } from '../../activities/registry-auth.js';
+import { loadConfig } from '../../config.js';
+import { findBaseImage } from '../../db/base-images.js';
 import { REGISTRY } from '../helpers/env.js';
 import { hasLocalImage, pushUniqueImage } from '../helpers/registry-images.js';
 import { startTestService, type TestService } from '../helpers/service.js';
@@ -44,10 +50,38 @@ describe('base images', () => {
     const handle = service.temporal.workflow.getHandle(`baseimage/${service.org}/does-not-exist`);
     await handle.result().catch(() => undefined);
     const events = (await handle.fetchHistory()).events ?? [];
-    const pulls = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'pullImage');
+    const pulls = events.filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'verifyBaseImage',
+    );
     const attempts = events.flatMap((e) => e.activityTaskStartedEventAttributes?.attempt ?? []);
     expect(pulls).toHaveLength(1);
     expect(Math.max(...attempts)).toBe(1);
+  });
+
+  it('verifies nothing for a generation that is no longer current: no pull, no write', async () => {
+    const dockerUrl = pushUniqueImage();
+    await service.call('POST', '/v1/baseimage', { name: 'stale', dockerUrl, language: 'python3' });
+    expect((await settledBaseImage(service, 'stale')).status).toBe('READY');
+    const row = await findBaseImage(service.database.db, service.org, 'stale');
+    if (!row) throw new Error('base image stale is not stored');
+    const deps = {
+      docker: new Docker({ socketPath: loadConfig().DOCKER_SOCKET }),
+      db: service.database.db,
+      pullAuth: noPullAuth,
+      languages: ['python3'],
+    };
+    // A late attempt of an older run: a missing image, so a pull would fail; it must not even be tried.
+    const late = {
+      target: { id: row.id, generation: row.generation - 1 },
+      dockerUrl: `${REGISTRY}/dispatch-test/does-not-exist:0.0.1`,
+      inProgress: 'UPDATING' as const,
+    };
+    expect(await new MockActivityEnvironment().run(verifyBaseImage, deps, late)).toEqual({ current: false });
+    expect(await findBaseImage(service.database.db, service.org, 'stale')).toMatchObject({
+      status: 'READY',
+      digest: row.digest,
+      modifiedAt: row.modifiedAt,
+    });
   });
 
   it('re-verifies on PUT: a new URL is pulled again and the new digest recorded', async () => {

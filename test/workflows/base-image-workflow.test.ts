@@ -55,87 +55,70 @@ const writes = (run: Scenario, job: BaseImageJob) =>
   });
 
 describe.concurrent('baseImageWorkflow', () => {
-  it('pulls on the verify queue, then records CREATING and READY with the digest', async ({ expect }) => {
-    const run = stub.workers.scenario({
-      setBaseImageStatus: async () => true,
-      pullImage: async () => ({ digest: DIGEST }),
-    });
+  it('verifies in one activity on the verify queue, for its own generation, and writes nothing else', async ({
+    expect,
+  }) => {
+    const run = stub.workers.scenario({ verifyBaseImage: async () => ({ current: true, digest: DIGEST }) });
     const job = jobFor(run);
     await (await start(job)).result();
-    expect(writes(run, job)).toEqual([{ status: 'CREATING' }, { status: 'READY', digest: DIGEST }]);
-    // The id lets the activity read the base image's language (a language without an installer needs a template).
-    expect(run.recorder.named('pullImage')).toEqual([{ dockerUrl: DOCKER_URL, baseImageId: job.id }]);
-    for (const call of run.recorder.calls) {
-      // A flood of pulls takes the verify queue's slots, never the ones builds run in.
-      expect(call.taskQueue, call.name).toBe(
-        call.name === 'pullImage' ? verifyQueueFor(stub.workers.taskQueue) : stub.workers.taskQueue,
-      );
-    }
+    // The activity writes CREATING, pulls and writes READY with the digest itself (integration: base-images.test.ts).
+    expect(run.recorder.named('verifyBaseImage')).toEqual([
+      { target: { id: job.id, generation: job.generation }, dockerUrl: DOCKER_URL, inProgress: 'CREATING' },
+    ]);
+    expect(run.recorder.names()).toEqual(['verifyBaseImage']);
+    // A flood of pulls takes the verify queue's slots, never the ones builds run in.
+    expect(run.recorder.calls[0]?.taskQueue).toBe(verifyQueueFor(stub.workers.taskQueue));
   });
 
-  it('records UPDATING for a new spec, and a pull that succeeds on a retry is READY', async ({ expect }) => {
+  it('asks for UPDATING for a new spec, and a pull that succeeds on a retry is READY', async ({ expect }) => {
     let failures = 1;
     const run = stub.workers.scenario({
-      setBaseImageStatus: async () => true,
-      pullImage: async () => {
+      verifyBaseImage: async () => {
         if (failures-- > 0) throw new Error('connection reset by peer');
-        return { digest: DIGEST };
+        return { current: true, digest: DIGEST };
       },
     });
     const job = jobFor(run, { generation: 2 });
     await (await start(job)).result();
-    expect(run.recorder.named('pullImage')).toHaveLength(2);
-    expect(writes(run, job)).toEqual([{ status: 'UPDATING' }, { status: 'READY', digest: DIGEST }]);
+    expect(run.recorder.named('verifyBaseImage').map((r) => r.inProgress)).toEqual(['UPDATING', 'UPDATING']);
+    expect(writes(run, job)).toEqual([]);
   });
 
   it("records ERROR with the pull's message once its policy's attempts run out", async ({ expect }) => {
     const message = 'manifest for 127.0.0.1:5000/dispatch-test/python:3.12 not found: manifest unknown';
     const run = stub.workers.scenario({
       setBaseImageStatus: async () => true,
-      pullImage: async () => {
+      verifyBaseImage: async () => {
         throw new Error(message);
       },
     });
     const job = jobFor(run);
     expect(await failureOf(await start(job))).toBe(`base image py: ${message}`);
-    expect(run.recorder.named('pullImage')).toHaveLength(QUICK.maximumAttempts);
-    expect(writes(run, job)).toEqual([{ status: 'CREATING' }, { status: 'ERROR', reason: [message] }]);
+    expect(run.recorder.named('verifyBaseImage')).toHaveLength(QUICK.maximumAttempts);
+    expect(writes(run, job)).toEqual([{ status: 'ERROR', reason: [message] }]);
+    // A local activity: run by the workflow's own worker, inside its workflow task.
+    const write = run.recorder.calls.find((c) => c.name === 'setBaseImageStatus');
+    expect(write?.taskQueue).toBe(stub.workers.taskQueue);
   });
 
   it('records ERROR saying the worker stopped reporting when a pull stops heartbeating', async ({ expect }) => {
-    const hung = deferred<{ digest: string }>();
-    const run = stub.workers.scenario({ setBaseImageStatus: async () => true, pullImage: () => hung.promise });
+    const hung = deferred<{ current: boolean; digest: string }>();
+    const run = stub.workers.scenario({ setBaseImageStatus: async () => true, verifyBaseImage: () => hung.promise });
     const job = jobFor(run, { pullPolicy: { ...QUICK, maximumAttempts: 1, heartbeatTimeoutMs: 1_000 } });
     try {
       const reason = 'the worker stopped reporting progress and the retries ran out';
       expect(await failureOf(await start(job))).toBe(`base image py: ${reason}`);
-      expect(writes(run, job)).toEqual([{ status: 'CREATING' }, { status: 'ERROR', reason: [reason] }]);
+      expect(writes(run, job)).toEqual([{ status: 'ERROR', reason: [reason] }]);
     } finally {
-      hung.resolve({ digest: DIGEST });
+      hung.resolve({ current: true, digest: DIGEST });
     }
   });
 
-  it('stops before pulling when its generation is no longer current (superseded or deleted)', async ({ expect }) => {
-    const run = stub.workers.scenario({ setBaseImageStatus: async () => false });
-    const job = jobFor(run);
-    await (await start(job)).result();
-    expect(run.recorder.names()).toEqual(['setBaseImageStatus']);
-  });
-
-  it('writes nothing more when it is superseded during the pull', async ({ expect }) => {
-    // The in-progress write applies; by the time the pull answers, a newer spec owns the row.
-    let current = true;
-    const run = stub.workers.scenario({
-      setBaseImageStatus: async () => current,
-      pullImage: async () => {
-        current = false;
-        return { digest: DIGEST };
-      },
-    });
-    const job = jobFor(run);
-    await (await start(job)).result();
-    expect(writes(run, job)).toEqual([{ status: 'CREATING' }, { status: 'READY', digest: DIGEST }]);
-    expect(run.recorder.names().at(-1)).toBe('setBaseImageStatus');
+  it('ends without writing when its generation is no longer current (superseded or deleted)', async ({ expect }) => {
+    // The activity found the row owned by a newer spec (before the pull or after it) and wrote nothing.
+    const run = stub.workers.scenario({ verifyBaseImage: async () => ({ current: false }) });
+    await (await start(jobFor(run))).result();
+    expect(run.recorder.names()).toEqual(['verifyBaseImage']);
   });
 });
 

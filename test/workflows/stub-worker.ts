@@ -31,6 +31,7 @@ export const stubEnvironment = () =>
 /** Every activity the workflows may call: a stub the test does not give fails the run, loudly. */
 const ACTIVITY_NAMES = Object.keys({
   pullImage: true,
+  verifyBaseImage: true,
   setBaseImageStatus: true,
   readBaseImage: true,
   beginImageBuild: true,
