@@ -13,7 +13,7 @@ import { loadConfig } from '../config.js';
 import { applyMigrations, connectDb } from '../db/client.js';
 import { createToken } from '../db/tokens.js';
 import { createLogger } from '../logger.js';
-import { run } from './lib.js';
+import { wrk } from './wrk.js';
 
 const ORG = 'bench-packages';
 const OTHER_ORG = 'bench-packages-other';
@@ -90,24 +90,6 @@ async function removeOrg(org: string): Promise<void> {
   await pool.query('delete from api_tokens where org = $1', [org]);
 }
 
-/** wrk's latency distribution and rate for one URL. */
-async function wrk(url: string, token: string, connections: number) {
-  const threads = String(Math.min(2, connections));
-  const out = await run('wrk', [
-    `-t${threads}`,
-    `-c${connections}`,
-    '-d10s',
-    '--latency',
-    '-H',
-    `Authorization: Bearer ${token}`,
-    url,
-  ]);
-  const at = (p: string) => new RegExp(`^\\s+${p}%\\s+(\\S+)`, 'm').exec(out)?.[1] ?? '?';
-  const rps = /Requests\/sec:\s+(\S+)/.exec(out)?.[1] ?? '?';
-  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? '0';
-  return { p50: at('50'), p90: at('90'), p99: at('99'), rps, non2xx };
-}
-
 await applyMigrations(pool);
 const started = Date.now();
 for (const [org, count] of [
@@ -152,8 +134,10 @@ try {
   // One client alone (the latency of a query), then eight at once (the API and Postgres under load).
   for (const connections of [1, 8]) {
     for (const query of queries) {
-      const r = await wrk(`${base}?${query}`, token, connections);
-      const cells = [connections, r.p50, r.p90, r.p99, r.rps, r.non2xx].join(' | ');
+      const r = await wrk({ url: `${base}?${query}`, token, connections, threads: Math.min(2, connections) });
+      if (!r) throw new Error('wrk is not installed (apt-get install -y wrk)');
+      const ms = (x: number) => `${x.toFixed(2)}ms`;
+      const cells = [connections, ms(r.p50), ms(r.p90), ms(r.p99), r.rps.toFixed(0), r.errors].join(' | ');
       console.log(`| \`${decodeURIComponent(query)}\` | ${cells} |`);
     }
   }
