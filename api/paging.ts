@@ -125,8 +125,13 @@ export function afterKey(columns: AnyColumn[], key: string[], direction: 'asc' |
 export function page<T>(c: Context, rows: T[], limit: number, keyOf: (row: T) => string[]): T[] {
   if (rows.length <= limit) return rows;
   const items = rows.slice(0, limit);
-  const url = new URL(c.req.url);
-  url.searchParams.set('cursor', encodeCursor(keyOf(items[items.length - 1]!)));
-  c.header('Link', `<${url.pathname}${url.search}>; rel="next"`);
+  linkNext(c, keyOf(items[items.length - 1]!));
   return items;
+}
+
+/** Names the next page, starting after the sort key `key`: this request's query with the cursor replaced. */
+export function linkNext(c: Context, key: string[]): void {
+  const url = new URL(c.req.url);
+  url.searchParams.set('cursor', encodeCursor(key));
+  c.header('Link', `<${url.pathname}${url.search}>; rel="next"`);
 }

@@ -35,7 +35,8 @@ export const holdingKey = (h: PackageHolding) => [h.image, h.ecosystem, h.name];
  * lets Postgres walk the org's images in order and stop early), then four times more each round, up to the most.
  */
 const CHUNK_GROWTH = 4;
-const MAX_CHUNK = 4000;
+// Small enough that the range comparisons of one chunk (synchronous JS) never hold the event loop for long.
+const MAX_CHUNK = 1000;
 
 /** The rows holding the name (and ecosystem) after `after`, in HOLDING_ORDER, before any version filter. */
 function holdingsAfter(db: Queryable, org: string, filter: PackageFilter, after: string[] | undefined, limit: number) {
@@ -93,20 +94,24 @@ export async function findHoldings(
   db: Queryable,
   org: string,
   filter: PackageFilter,
-  { after, limit }: { after?: string[]; limit: number },
-): Promise<PackageHolding[]> {
+  { after, limit, maxScanned = Infinity }: { after?: string[]; limit: number; maxScanned?: number },
+): Promise<{ holdings: PackageHolding[]; resumeAfter?: string[] }> {
   const range = rangeOf(filter);
-  if (!range) return holdingsAfter(db, org, filter, after, limit);
+  if (!range) return { holdings: await holdingsAfter(db, org, filter, after, limit) };
   const found: PackageHolding[] = [];
   let from = after;
+  let scanned = 0;
   for (let chunk = Math.min(limit, MAX_CHUNK); ; chunk = Math.min(chunk * CHUNK_GROWTH, MAX_CHUNK)) {
     const rows = await holdingsAfter(db, org, filter, from, chunk);
     for (const row of rows) {
       if (inVersionRange(row.ecosystem, row.version, range)) found.push(row);
-      if (found.length === limit) return found;
+      if (found.length === limit) return { holdings: found };
     }
-    if (rows.length < chunk) return found;
+    if (rows.length < chunk) return { holdings: found };
     from = holdingKey(rows[rows.length - 1]!);
+    scanned += rows.length;
+    // A range few rows meet would otherwise read the whole org in one request: a short page says where to go on.
+    if (scanned >= maxScanned) return { holdings: found, resumeAfter: from };
   }
 }
 
@@ -119,7 +124,7 @@ export async function imagesHoldingPackage(
   org: string,
   filter: PackageFilter,
 ): Promise<{ id: string; name: string; baseImageName: string; generation: number }[]> {
-  const holdings = await findHoldings(db, org, filter, { limit: Number.MAX_SAFE_INTEGER });
+  const { holdings } = await findHoldings(db, org, filter, { limit: Number.MAX_SAFE_INTEGER });
   const seen = new Set<string>();
   return holdings.flatMap(({ imageId: id, image: name, baseImageName, generation }) => {
     if (seen.has(id)) return [];

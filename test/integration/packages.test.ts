@@ -137,6 +137,38 @@ describe('packages across the fleet', () => {
     expect(all.seen.some((s) => s.startsWith('zz'))).toBe(false);
   });
 
+  it('bounds the rows one request compares with a range: a short page still links on, and nothing is lost', async () => {
+    // 9,000 images hold rare-lib, all at 1.0.0 but the last three: more rows than one request compares.
+    const { pool } = service.database;
+    await pool.query(
+      `with made as (
+         insert into images (org, name, base_image_name, language, status)
+         select $1, 'rare-' || lpad(n::text, 5, '0'), 'py', 'python3', 'READY' from generate_series(1, 9000) n
+         returning id, name),
+       built as (
+         insert into builds (image_id, run_id, generation, trigger, outcome)
+         select id, 'rare-' || id, 1, 'create', 'SUCCEEDED' from made returning id, image_id)
+       insert into catalog_packages (build_id, ecosystem, name, version)
+       select built.id, 'pypi', 'rare-lib', case when made.name > 'rare-08997' then '2.0.0' else '1.0.0' end
+       from built join made on made.id = built.image_id`,
+      [service.org],
+    );
+    await pool.query(
+      `update images i set current_build_id = b.id from builds b where b.image_id = i.id and i.name like 'rare-%'`,
+    );
+    const first = await getPage(service, query({ name: 'rare-lib', version: '>=2' }));
+    expect(first.body).toEqual([]);
+    expect(first.link).toMatch(/^<\/v1\/packages\?name=rare-lib&version=%3E%3D2&cursor=[A-Za-z0-9_-]+>; rel="next"$/);
+    const found: string[] = [];
+    for (let link = first.link; link;) {
+      const next = await getPage(service, /^<([^>]+)>/.exec(link)![1]!);
+      found.push(...holders(next));
+      link = next.link;
+    }
+    expect(found).toEqual(['rare-08998 pypi 2.0.0', 'rare-08999 pypi 2.0.0', 'rare-09000 pypi 2.0.0']);
+    await pool.query(`delete from images where org = $1 and name like 'rare-%'`, [service.org]);
+  });
+
   it.each([
     [{ name: 'openssl', version: '<<3' }, 'packages list: version: must be a version or a range'],
     [{ name: 'openssl', version: '' }, 'packages list: version: must not be empty'],
