@@ -29,13 +29,15 @@ const schema = z.object({
    * (a queue of their own): a developer's own build never waits behind a batch.
    */
   REBUILD_CONCURRENCY: z.coerce.number().int().positive().default(2),
-  // How long POST /v1/rebuilds waits for a dry run's plan before answering 503 (the plan workflow is timed out too).
+  // How long a dry run may plan: Temporal ends its workflow after that (POST /v1/rebuilds answers 503 if it was
+  // still waiting; after its 202, the reconciler closes the run).
   REBUILD_PLAN_TIMEOUT_SECONDS: z.coerce.number().positive().default(300),
   // How long POST /v1/rebuilds waits for a dry run's plan before answering 202 with the id to follow instead.
   REBUILD_DRY_RUN_WAIT_SECONDS: z.coerce.number().positive().default(20),
   /** Plan items a batch rebuild reads and builds at a time; a run continues as new past REBUILD_RUN_MAX_EVENTS. */
-  REBUILD_WINDOW_SIZE: z.coerce.number().int().positive().max(1000).default(DEFAULT_REBUILD_WINDOW.size),
-  REBUILD_RUN_MAX_EVENTS: z.coerce.number().int().min(100).max(40_000).default(DEFAULT_REBUILD_WINDOW.maxRunEvents),
+  // Bounded so that a run stays under Temporal's 51,200 events: ~25 per image, 500 * 25 + 20,000 = 32,500.
+  REBUILD_WINDOW_SIZE: z.coerce.number().int().positive().max(500).default(DEFAULT_REBUILD_WINDOW.size),
+  REBUILD_RUN_MAX_EVENTS: z.coerce.number().int().min(100).max(20_000).default(DEFAULT_REBUILD_WINDOW.maxRunEvents),
   /** Credentials for pushing to IMAGE_REGISTRY; empty for an open registry. Never logged. */
   REGISTRY_USERNAME: z.string().default(''),
   REGISTRY_PASSWORD: z.string().default(''),

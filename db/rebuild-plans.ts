@@ -92,12 +92,15 @@ export async function insertPlanItems(db: Queryable, rebuildId: string, items: P
     .onConflictDoNothing({ target: [rebuildItems.rebuildId, rebuildItems.imageName] });
 }
 
-/** The plan is complete: a dry run is DONE, a real one RUNNING its builds. */
+/**
+ * The plan is complete: a dry run is DONE, a real one RUNNING its builds. Only from PLANNING: a plan finishing after
+ * its run was closed (timed out, terminated, and closed by the reconciler) does not reopen it.
+ */
 export async function closePlan(db: Queryable, rebuildId: string, dryRun: boolean) {
   await db
     .update(rebuilds)
     .set(dryRun ? { status: 'DONE', finishedAt: sql`now()` } : { status: 'RUNNING' })
-    .where(eq(rebuilds.id, rebuildId));
+    .where(and(eq(rebuilds.id, rebuildId), eq(rebuilds.status, 'PLANNING')));
 }
 
 /** A pending item of a window; `inputsBuilt`: an image of identical inputs was already rebuilt by this batch. */
