@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +25,8 @@ function dispatch(args: string[], env: Record<string, string | undefined> = {}) 
 }
 
 const seedImages = seedImagesWith("'@requirements.txt'");
-const requirements = 'six==1.16.0\n';
+// Unique per run: a build Docker's layer cache already holds (an earlier run) would end before --wait shows a step.
+const requirements = `# cli-bundles ${randomUUID()}\nsix==1.16.0\n`;
 const at = (file: string) => join(dir, file);
 
 beforeAll(async () => {
