@@ -3,7 +3,8 @@
 # API and one worker. Idempotent: every piece is installed when missing and started only when not answering,
 # so a second start takes seconds.
 #   scripts/stack.sh start [--no-services]   --no-services: infrastructure and migrations only (what tests need)
-#   scripts/stack.sh stop                    ends what this script started
+#   scripts/stack.sh start-cluster           the production shape instead (scripts/cluster-lib.sh)
+#   scripts/stack.sh stop                    ends what this script started, either shape
 #   scripts/stack.sh status
 set -euo pipefail
 
@@ -15,6 +16,7 @@ TEMPORAL_BIN=$CACHE/bin/temporal
 PG_VERSION=15
 mkdir -p "$STATE/logs" "$STATE/run" "$CACHE/bin"
 source "$ROOT/scripts/lib.sh"
+source "$ROOT/scripts/cluster-lib.sh"
 
 ensure_packages() {
   local missing=()
@@ -78,6 +80,8 @@ start_postgres() {
 }
 
 start_temporal() {
+  # The cluster's own server answers on 7233 too: the tests (--no-services) run against it as they would the dev one.
+  cluster_server_answering && return
   already_serving temporal 7233 "$TEMPORAL_BIN" operator cluster health --address 127.0.0.1:7233 && return
   log "starting the Temporal dev server (gRPC 127.0.0.1:7233, Web UI http://127.0.0.1:8233)"
   spawn temporal "$TEMPORAL_BIN" server start-dev --db-filename "$STATE/temporal.db" --ip 127.0.0.1 \
@@ -105,6 +109,11 @@ start_services() {
 }
 
 start() {
+  # `npm start` is the embedded topology: a cluster started before ends first (its server holds the dev one's ports).
+  if [ "${1:-}" != "--no-services" ] && [ -f "$STATE/run/cluster" ]; then
+    log "ending the cluster topology first"
+    stop_cluster
+  fi
   ensure_packages
   ensure_temporal_cli
   ensure_node_modules
@@ -118,6 +127,7 @@ start() {
 }
 
 stop() {
+  stop_cluster
   for name in worker api temporal registry dockerd; do stop_spawned "$name"; done
   if [ -f "$STATE/run/postgres.started" ]; then
     pg_ctlcluster $PG_VERSION main stop || true
@@ -127,7 +137,12 @@ stop() {
 
 case "${1:-start}" in
   start) shift || true; start "$@" ;;
+  start-cluster) start_cluster ;;
   stop) stop ;;
-  status) for n in dockerd registry temporal api worker; do alive "$n" && echo "$n: running" || echo "$n: stopped"; done ;;
-  *) echo "usage: $0 start [--no-services] | stop | status" >&2; exit 2 ;;
+  status)
+    for n in dockerd registry temporal api worker $CLUSTER_PROCESSES; do
+      alive "$n" && echo "$n: running" || echo "$n: stopped"
+    done
+    ;;
+  *) echo "usage: $0 start [--no-services] | start-cluster | stop | status" >&2; exit 2 ;;
 esac
