@@ -98,6 +98,17 @@ const schema = z.object({
   /** A pre-built workflow bundle (tests build one once and share it); otherwise the worker bundles at start. */
   WORKFLOW_BUNDLE: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /**
+   * Where a worker serves /metrics (Prometheus text: its own metrics, then the Temporal SDK's). Two workers on one
+   * machine need two ports. 0: no metrics server (and no SDK exporter).
+   */
+  WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /**
+   * The loopback port of the Temporal SDK's own Prometheus exporter, read by the worker's /metrics (never scraped
+   * directly). Default WORKER_METRICS_PORT + 1000; 0: no SDK metrics.
+   */
+  WORKER_SDK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
 function splitList(list: string): string[] {
@@ -120,12 +131,22 @@ function parseHostPorts(list: string, ctx: z.RefinementCtx): Array<{ host: strin
   });
 }
 
-export type Config = z.infer<typeof schema> & { languages: readonly string[] };
+export type Config = Omit<z.infer<typeof schema>, 'WORKER_SDK_METRICS_PORT'> & {
+  languages: readonly string[];
+  /** Resolved: never undefined (see the schema). */
+  WORKER_SDK_METRICS_PORT: number;
+};
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.parse(env);
+  const sdkMetricsPort =
+    parsed.WORKER_SDK_METRICS_PORT ?? (parsed.WORKER_METRICS_PORT === 0 ? 0 : parsed.WORKER_METRICS_PORT + 1000);
+  if (sdkMetricsPort > 65535) {
+    throw new Error(`WORKER_SDK_METRICS_PORT: WORKER_METRICS_PORT + 1000 is past 65535; set it explicitly`);
+  }
   return {
     ...parsed,
+    WORKER_SDK_METRICS_PORT: sdkMetricsPort,
     languages: parsed.LANGUAGES.split(',')
       .map((l) => l.trim())
       .filter(Boolean),

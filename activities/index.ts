@@ -34,6 +34,7 @@ import {
 } from '../db/rebuilds.js';
 import type { RebuildSelector } from '../db/schema.js';
 import { daemonMessage } from './failures.js';
+import { observePull, recordClosedBuilds } from './metrics.js';
 import { pullAndResolve, requireInstallableOrTemplate } from './pull-image.js';
 import { pullAuthFor } from './registry-auth.js';
 import { verifyBaseImage, type VerifyOutcome, type VerifyRequest } from './verify-base-image.js';
@@ -50,7 +51,7 @@ export const createActivities = (deps: ActivityDeps) => {
      * brings its own template. `baseImageId` is absent in runs started before it was passed (no check then).
      */
     async pullImage({ dockerUrl, baseImageId }: { dockerUrl: string; baseImageId?: string }) {
-      const pulled = await pullAndResolve(docker, dockerUrl, pullAuth);
+      const pulled = await observePull('verify', () => pullAndResolve(docker, dockerUrl, pullAuth));
       const language = baseImageId ? (await findBaseImageById(db, baseImageId))?.language : undefined;
       if (language !== undefined) await requireInstallableOrTemplate(docker, dockerUrl, language, deps.languages);
       return pulled;
@@ -78,11 +79,15 @@ export const createActivities = (deps: ActivityDeps) => {
       rebuildId?: string;
     }) {
       const { target, status, ...start } = input;
-      return beginImageBuild(db, target, status, start);
+      const begun = await beginImageBuild(db, target, status, start);
+      if (!begun) return null;
+      const { superseded, ...answer } = begun;
+      recordClosedBuilds(superseded);
+      return answer;
     },
 
     async completeImageBuild(input: { target: ImageTarget; buildId: string; end: BuildEnd }): Promise<void> {
-      await completeImageBuild(db, input.target, input.buildId, input.end);
+      recordClosedBuilds(await completeImageBuild(db, input.target, input.buildId, input.end));
     },
 
     /** True when the org has a build slot free for this build (fleet-wide cap); the workflow waits otherwise. */
@@ -96,7 +101,7 @@ export const createActivities = (deps: ActivityDeps) => {
 
     /** The last resort when a build's result cannot be written: the image ERROR with a short reason of our own. */
     async settleImageError(input: { target: ImageTarget; buildId: string; reason: string }): Promise<void> {
-      await settleImageError(db, input.target, input.buildId, input.reason);
+      recordClosedBuilds(await settleImageError(db, input.target, input.buildId, input.reason));
     },
 
     async buildAndPush(request: BuildRequest): Promise<{ dockerUrl: string; digest: string }> {

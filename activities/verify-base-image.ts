@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import type { Db } from '../db/client.js';
 import { findBaseImageById, setBaseImageStatus, type Generation } from '../db/base-images.js';
+import { observePull } from './metrics.js';
 import { pullAndResolve, requireInstallableOrTemplate } from './pull-image.js';
 import type { PullAuth } from './registry-auth.js';
 
@@ -26,7 +27,7 @@ export async function verifyBaseImage(deps: VerifyDeps, request: VerifyRequest):
   // failure and never an unhandled rejection.
   const languageRead = findBaseImageById(db, target.id).then((row) => row?.language);
   languageRead.catch(() => undefined);
-  const { digest } = await pullAndResolve(docker, dockerUrl, pullAuth);
+  const { digest } = await observePull('verify', () => pullAndResolve(docker, dockerUrl, pullAuth));
   const language = await languageRead;
   if (language === undefined) return { current: false }; // deleted during the pull
   await requireInstallableOrTemplate(docker, dockerUrl, language, languages);

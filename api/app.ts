@@ -8,6 +8,7 @@ import { openApiPage } from './docs/page.js';
 import { createErrorHandler, refuseInvalid } from './errors.js';
 import { imageRoutes } from './image-routes.js';
 import { methodNotAllowed } from './method-not-allowed.js';
+import { metricsResponse, observeRequests } from './metrics.js';
 import { packageRoutes } from './package-routes.js';
 import { jsonAnswer, SECURITY_SCHEME } from './openapi-route.js';
 import { ROLE_RULES } from './permissions.js';
@@ -80,6 +81,10 @@ const documentInfo = {
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: refuseInvalid });
   app.onError(createErrorHandler(deps.logger));
+  // First, so that every request is counted and logged, the refused and the unrouted ones included.
+  app.use('*', observeRequests(deps.logger));
+  // Prometheus text for the scraper: a plain route, no part of the API's document (like the process it describes).
+  app.get('/metrics', () => metricsResponse());
 
   app.openapi(healthRoute, async (c) => {
     const checks = await Promise.allSettled([

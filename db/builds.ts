@@ -8,6 +8,7 @@ import {
   catalogPackages,
   images,
   type BuildInputs,
+  type BuildOutcome,
   type BuildRow,
   type CatalogDiff,
   type CatalogEntry,
@@ -15,19 +16,30 @@ import {
 
 export type BuildStart = { imageId: string; runId: string; generation: number; trigger: string; rebuildId?: string };
 
+/** A build row this call closed, with how long it ran (start to end, Postgres' clock): the worker's metrics. */
+export type ClosedBuild = { outcome: BuildOutcome; seconds: number };
+export const closedBuildColumns = {
+  outcome: builds.outcome,
+  seconds: sql<number>`extract(epoch from ${builds.finishedAt} - ${builds.startedAt})::float8`,
+};
+
 /**
  * The build row of a workflow run, created on first call and found again on a retry. Older builds of the image
- * still marked RUNNING were superseded (their workflow was terminated by a newer spec).
+ * still marked RUNNING were superseded (their workflow was terminated by a newer spec): answered in `superseded`.
  */
-export async function startBuild(db: Queryable, start: BuildStart): Promise<string> {
-  await db
+export async function startBuild(
+  db: Queryable,
+  start: BuildStart,
+): Promise<{ buildId: string; superseded: ClosedBuild[] }> {
+  const superseded = await db
     .update(builds)
     .set({ outcome: 'SUPERSEDED', finishedAt: sql`now()` })
-    .where(and(eq(builds.imageId, start.imageId), eq(builds.outcome, 'RUNNING'), ne(builds.runId, start.runId)));
+    .where(and(eq(builds.imageId, start.imageId), eq(builds.outcome, 'RUNNING'), ne(builds.runId, start.runId)))
+    .returning(closedBuildColumns);
   await db.insert(builds).values(start).onConflictDoNothing({ target: builds.runId });
   const [row] = await db.select({ id: builds.id }).from(builds).where(eq(builds.runId, start.runId));
   if (!row) throw new Error(`build of run ${start.runId} could not be recorded`);
-  return row.id;
+  return { buildId: row.id, superseded };
 }
 
 export async function setBuildInputs(db: Queryable, buildId: string, inputs: BuildInputs, inputsSha256: string) {
@@ -49,26 +61,33 @@ export type BuildEnd =
 
 /**
  * Closes a running build. A failure's reason is the workflow's short reason (made safe: it may quote a daemon or a
- * registry) followed by the failure lines the build activity recorded; answers the reason as stored.
+ * registry) followed by the failure lines the build activity recorded; answers the reason as stored, and the build
+ * when this call closed it (not when it was closed already: a retry).
  */
-export async function finishBuild(db: Queryable, buildId: string, end: BuildEnd): Promise<string[]> {
+export async function finishBuild(
+  db: Queryable,
+  buildId: string,
+  end: BuildEnd,
+): Promise<{ reason: string[]; closed: ClosedBuild[] }> {
   if (end.outcome === 'SUCCEEDED') {
-    await db
+    const done = await db
       .update(builds)
       .set({ outcome: end.outcome, dockerUrl: end.dockerUrl, digest: end.digest, finishedAt: sql`now()` })
-      .where(and(eq(builds.id, buildId), eq(builds.outcome, 'RUNNING')));
-    return [];
+      .where(and(eq(builds.id, buildId), eq(builds.outcome, 'RUNNING')))
+      .returning(closedBuildColumns);
+    return { reason: [], closed: done };
   }
   const [row] = await db.select({ lines: builds.failureLines }).from(builds).where(eq(builds.id, buildId));
   const reason = [
     ...end.reason.map((line) => safeLine(line)),
     ...(row?.lines ?? []).map((line) => safeLine(line, 1000)),
   ];
-  await db
+  const done = await db
     .update(builds)
     .set({ outcome: end.outcome, error: reason.join('\n'), finishedAt: sql`now()` })
-    .where(and(eq(builds.id, buildId), eq(builds.outcome, 'RUNNING')));
-  return reason;
+    .where(and(eq(builds.id, buildId), eq(builds.outcome, 'RUNNING')))
+    .returning(closedBuildColumns);
+  return { reason, closed: done };
 }
 
 /** A build history is listed newest first; builds can start in the same microsecond, so the id breaks ties. */

@@ -29,6 +29,7 @@ ensure_packages() {
   # The conformance test installs Schemathesis into a venv (scripts/schemathesis.sh); the pty test uses `script`.
   python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
   have script || missing+=(util-linux)
+  have promtool || missing+=(prometheus) # test/integration/metrics.test.ts: promtool and a Prometheus server
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing Debian packages: ${missing[*]}"
     apt-get update -q >"$STATE/logs/apt.log" 2>&1

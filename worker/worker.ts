@@ -9,9 +9,12 @@ import { batchQueueFor, verifyQueueFor } from '../workflows/jobs.js';
 
 import { prepareBuildSandbox, type BuildSandbox } from './build-sandbox.js';
 import { createActivities } from '../activities/index.js';
+import { trackSlots } from '../activities/metrics.js';
 
 /** Pulls of base images and rebuild planning, per worker, on a queue of their own (verifyQueueFor). */
 const VERIFY_SLOTS = 4;
+/** A docker build or pull holds a host's CPU and disk; a handful at a time per worker keeps each one fast. */
+const MAIN_SLOTS = 8;
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -101,8 +104,7 @@ export async function createWorker(options: WorkerOptions): Promise<ServiceWorke
     ...common,
     taskQueue: options.taskQueue,
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath }),
-    // A docker build or pull holds a host's CPU and disk; a handful at a time per worker keeps each one fast.
-    maxConcurrentActivityTaskExecutions: 8,
+    maxConcurrentActivityTaskExecutions: MAIN_SLOTS,
   });
   const batch = await Worker.create({
     ...common,
@@ -116,11 +118,27 @@ export async function createWorker(options: WorkerOptions): Promise<ServiceWorke
   });
   const workers = [main, batch, verify];
   const stopAll = () => workers.filter((w) => w.getState() === 'RUNNING').forEach((w) => w.shutdown());
+  // The slot gauges of activities/metrics.ts, per queue, while this worker runs.
+  const slots = (worker: Worker, kind: string, max: number) => ({
+    taskQueue: worker.options.taskQueue,
+    kind,
+    max,
+    used: () => worker.getStatus().numInFlightNonLocalActivities,
+  });
   return {
     connection,
     // When one stops (a signal, a fatal error), the other stops too, or run() would never return.
     run: async () => {
-      await Promise.all(workers.map((w) => w.run().finally(stopAll)));
+      const untrack = [
+        slots(main, 'main', MAIN_SLOTS),
+        slots(batch, 'batch', options.batchBuildSlots),
+        slots(verify, 'verify', VERIFY_SLOTS),
+      ].map(trackSlots);
+      try {
+        await Promise.all(workers.map((w) => w.run().finally(stopAll)));
+      } finally {
+        untrack.forEach((stop) => stop());
+      }
     },
     shutdown: stopAll,
   };

@@ -41,6 +41,8 @@ describe('crash recovery', () => {
         WORKFLOW_BUNDLE: workflowBundlePath(),
         BUILD_ALLOWED_HOSTS: allowedHosts,
         LOG_LEVEL: 'warn',
+        // No metrics port: a service's worker running beside the tests has the default one.
+        WORKER_METRICS_PORT: '0',
       },
       // The killed worker's warnings are expected: they go to the tests' log folder, not the terminal.
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
