@@ -7,6 +7,7 @@ import { findPrincipal } from '../db/tokens.js';
 import type { Logger } from '../logger.js';
 import type { WorkflowStarter } from '../client/workflow-starts.js';
 import { ApiError } from './errors.js';
+import { refusalHint } from './permissions.js';
 
 export type AppDeps = {
   config: Pick<Config, 'languages' | 'SCHEDULE_MIN_INTERVAL_MINUTES' | 'BUNDLE_MAX_DOCUMENTS'>;
@@ -16,6 +17,10 @@ export type AppDeps = {
   logger: Logger;
 };
 
+/**
+ * What authentication found. `org` is unset for the platform token, which belongs to no org: no route that reads
+ * the org admits the platform role (api/permissions.ts), so no handler ever reads it unset.
+ */
 export type AppEnv = { Variables: { org: string; role: Role; resource?: string } };
 
 export const ORG_HEADER = 'X-Dispatch-Org';
@@ -32,12 +37,15 @@ export function authenticate({ database }: AppDeps) {
     if (!token) throw new ApiError(401, 'missing bearer token: send the header Authorization: Bearer <token>');
     const principal = await findPrincipal(database.db, token);
     if (!principal) throw new ApiError(401, 'invalid bearer token');
+    if (principal.expired) throw new ApiError(401, 'token expired');
+    c.set('role', principal.role);
+    // The platform token acts in no org, so an org header has nothing to select or refuse.
+    if (principal.org === null) return next();
     const requested = c.req.header(ORG_HEADER);
     if (requested && requested !== principal.org) {
       throw new ApiError(403, `this token belongs to org ${principal.org}; it cannot act on org ${requested}`);
     }
     c.set('org', principal.org);
-    c.set('role', principal.role);
     await next();
   });
 }
@@ -47,7 +55,8 @@ export function requireRole(roles: readonly Role[], resource: string) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const role = c.get('role');
     if (!roles.includes(role)) {
-      throw new ApiError(403, `role ${role} may not ${c.req.method} ${c.req.path} (allowed: ${roles.join(', ')})`);
+      const refusal = `role ${role} may not ${c.req.method} ${c.req.path} (allowed: ${roles.join(', ')})`;
+      throw new ApiError(403, `${refusal}${refusalHint(role, roles)}`);
     }
     c.set('resource', resource);
     await next();

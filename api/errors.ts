@@ -18,6 +18,16 @@ export class ApiError extends Error {
   }
 }
 
+/** A Postgres foreign key violation (23503), as thrown by pg or wrapped by drizzle. */
+export function isForeignKeyViolation(err: unknown): boolean {
+  let at = err;
+  for (let depth = 0; depth < 5 && at && typeof at === 'object'; depth++) {
+    if ((at as { code?: unknown }).code === '23503') return true;
+    at = (at as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 export const notFound = (kind: string, name: string) => new ApiError(404, `${kind} ${name} not found`);
 export const alreadyExists = (kind: string, name: string) => new ApiError(409, `${kind} ${name} already exists`);
 

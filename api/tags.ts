@@ -10,6 +10,7 @@ export const TAGS = {
   rebuilds: 'Rebuilds',
   schedules: 'Rebuild schedules',
   tokens: 'Tokens',
+  organizations: 'Organizations',
   documentation: 'Documentation',
 } as const;
 
@@ -29,5 +30,9 @@ export const TAG_DESCRIPTIONS: { name: string; description: string }[] = [
   },
   { name: TAGS.schedules, description: 'Batch rebuilds on a cron schedule, run by Temporal Schedules.' },
   { name: TAGS.tokens, description: "The org's bearer tokens; administrators only." },
+  {
+    name: TAGS.organizations,
+    description: 'The tenants of the service, opened and closed with the platform admin token (no org token).',
+  },
   { name: TAGS.documentation, description: 'This description of the API.' },
 ];

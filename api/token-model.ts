@@ -1,9 +1,20 @@
 import { z } from '@hono/zod-openapi';
-import { ROLES } from '../db/schema.js';
+import { ORG_ROLES } from '../db/schema.js';
+import { MAX_TOKEN_DAYS } from '../db/tokens.js';
 import { ROLE_RULES } from './permissions.js';
-import { PRINTABLE, PRINTABLE_RULE, unixTime } from './resource-schema.js';
+import { isoTime, PRINTABLE, PRINTABLE_RULE, unixTime } from './resource-schema.js';
 
 // The contract of tokens: what POST /v1/token takes and what the token endpoints answer.
+
+/** How long a new token lasts, in whole days; without it the token never expires. */
+export const expiresInDaysSchema = z
+  .int({ error: 'must be a whole number of days' })
+  .min(1, { error: 'must be at least 1' })
+  .max(MAX_TOKEN_DAYS, { error: `must be at most ${MAX_TOKEN_DAYS}` })
+  .optional()
+  .openapi({
+    description: `The token is refused (401 token expired) this many days after its creation, 1 to ${MAX_TOKEN_DAYS}. Without it, the token never expires.`,
+  });
 
 export const tokenBodySchema = z
   .strictObject({
@@ -14,8 +25,9 @@ export const tokenBodySchema = z
       .regex(PRINTABLE, PRINTABLE_RULE)
       .openapi({ description: 'What the token is for (a person, a CI job); need not be unique.' }),
     role: z
-      .enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` })
-      .openapi({ description: `What the token may do: ${ROLE_RULES}.` }),
+      .enum(ORG_ROLES, { error: `must be one of ${ORG_ROLES.join(', ')}` })
+      .openapi({ description: `What the token may do: ${ROLE_RULES}. An org's token has one of the org roles.` }),
+    expiresInDays: expiresInDaysSchema,
   })
   .openapi('TokenBody', { description: 'A token to create, as sent to POST /v1/token (JSON or YAML).' });
 
@@ -23,8 +35,11 @@ export const tokenSchema = z
   .strictObject({
     id: z.uuid(),
     name: z.string().openapi({ description: 'What the token is for, as given when it was created' }),
-    role: z.enum(ROLES),
+    role: z.enum(ORG_ROLES),
     createdTime: unixTime('When the token was created'),
+    expiresAt: isoTime('When the token stops working').nullable().openapi({
+      description: 'When the token stops working, as an ISO 8601 UTC timestamp; null: never',
+    }),
   })
   .openapi('Token', { description: 'A token of the org, without its secret.' });
 

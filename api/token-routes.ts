@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { createToken, deleteToken, listTokens, TOKEN_ORDER } from '../db/tokens.js';
 import type { AppDeps, AppEnv } from './context.js';
-import { ApiError } from './errors.js';
+import { ApiError, isForeignKeyViolation } from './errors.js';
 import { errors, jsonAnswer, jsonOrYamlBody, v1Route } from './openapi-route.js';
 import { page, pageAnswer, PAGE_REFUSAL, pageQuery, pageWindow } from './paging.js';
 import { ADMINS } from './permissions.js';
@@ -18,7 +18,8 @@ const route = {
     path: '/',
     operationId: 'createToken',
     summary: 'Create a token for the org',
-    description: 'The answer holds the token itself, shown this once.',
+    description:
+      'The answer holds the token itself, shown this once. With expiresInDays the token is refused after that many days.',
     request: { body: jsonOrYamlBody(tokenBodySchema, 'The new token.') },
     responses: { 201: jsonAnswer(createdTokenSchema, 'The new token.'), ...errors({ 400: true, 413: true }) },
   }),
@@ -55,16 +56,31 @@ export function tokenRoutes({ database }: AppDeps) {
   return new OpenAPIHono<AppEnv>()
     .openapi(route.create, async (c) => {
       const body = c.req.valid('json');
-      const { createdAt, ...created } = await createToken(db, c.get('org'), body.role, body.name);
-      return c.json({ ...created, createdTime: unixSeconds(createdAt) }, 201);
+      const org = c.get('org');
+      const { createdAt, expiresAt, ...created } = await createToken(
+        db,
+        org,
+        body.role,
+        body.name,
+        body.expiresInDays,
+      ).catch((err: unknown) => {
+        // The org was deleted since this request's token was checked (its tokens with it).
+        if (isForeignKeyViolation(err)) throw new ApiError(401, 'invalid bearer token');
+        throw err;
+      });
+      return c.json(
+        { ...created, createdTime: unixSeconds(createdAt), expiresAt: expiresAt?.toISOString() ?? null },
+        201,
+      );
     })
     .openapi(route.list, async (c) => {
       const query = c.req.valid('query');
       const rows = await listTokens(db, c.get('org'), pageWindow('token', query, TOKEN_ORDER));
       return c.json(
-        page(c, rows, query.limit, (row) => row.cursorKey).map(({ createdAt, cursorKey: _key, ...row }) => ({
+        page(c, rows, query.limit, (row) => row.cursorKey).map(({ createdAt, expiresAt, cursorKey: _key, ...row }) => ({
           ...row,
           createdTime: unixSeconds(createdAt),
+          expiresAt: expiresAt?.toISOString() ?? null,
         })),
         200,
       );

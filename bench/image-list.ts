@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import { loadConfig } from '../config.js';
 import { connectDb } from '../db/client.js';
 import { apiTokens, images } from '../db/schema.js';
+import { ensureOrganization } from '../db/organizations.js';
 import { createToken } from '../db/tokens.js';
 import { api, run } from './lib.js';
 
@@ -44,6 +45,7 @@ try {
   for (let from = 0; from < count; from += 1000) {
     await db.insert(images).values(Array.from({ length: Math.min(1000, count - from) }, (_, i) => image(from + i)));
   }
+  await ensureOrganization(db, org);
   const { token } = await createToken(db, org, 'viewer', 'bench');
   const url = `${api}${values.path}`;
   const first = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });

@@ -6,6 +6,7 @@ import { availableParallelism, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config.js';
 import { connectDb } from '../db/client.js';
+import { ensureOrganization } from '../db/organizations.js';
 import { createToken } from '../db/tokens.js';
 import { repositoryOf } from '../docker-reference.js';
 
@@ -39,6 +40,7 @@ export type Resource = { status: string; reason?: string[]; digest?: string | nu
 export async function benchToken(org: string): Promise<string> {
   const { db, pool } = connectDb(loadConfig().DATABASE_URL, 1);
   try {
+    await ensureOrganization(db, org);
     return (await createToken(db, org, 'admin', 'bench')).token;
   } finally {
     await pool.end();

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/app.js';
 import { loadConfig } from '../config.js';
 import { applyMigrations, connectDb } from '../db/client.js';
+import { ensureOrganization } from '../db/organizations.js';
 import { createToken } from '../db/tokens.js';
 import { createLogger } from '../logger.js';
 import { wrk } from './wrk.js';
@@ -116,6 +117,7 @@ const app = createApp({
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
 await new Promise<void>((resolve) => server.once('listening', resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/packages`;
+await ensureOrganization(database.db, ORG);
 const { token } = await createToken(database.db, ORG, 'viewer', 'bench');
 
 const queries = [

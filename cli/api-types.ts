@@ -20,4 +20,5 @@ export type {
 } from '../api/rebuild-model.js';
 export type { Tag } from '../api/resource-schema.js';
 export type { CreatedToken, Token } from '../api/token-model.js';
+export type { CreatedOrganization, DeletedOrganization, Organization } from '../api/organization-model.js';
 export type SystemPackage = z.infer<typeof systemPackageSchema>;

@@ -1,10 +1,12 @@
 // The CLI's configuration file: where the API is, which org, and the bearer token. $DISPATCH_CONFIG or
 // ~/.dispatch/config.json. The local stack writes it on first start, so the quick start needs no manual step.
+// `platformToken`, beside `token`, is the platform admin's: only the organization commands use it, every other
+// command uses `token` (a file without it, written before organizations existed, reads as before).
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-export type CliConfig = { server?: string; organization?: string; token?: string };
+export type CliConfig = { server?: string; organization?: string; token?: string; platformToken?: string };
 
 export function configPath(env: NodeJS.ProcessEnv = process.env): string {
   return env.DISPATCH_CONFIG || join(homedir(), '.dispatch', 'config.json');

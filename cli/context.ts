@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { DispatchClient } from './client.js';
 import { outputFormat, type OutputFormat } from './output.js';
-import { DEFAULT_SERVER, resolveSettings, unauthorizedHint, type SettingFlags } from './settings.js';
+import { DEFAULT_SERVER, resolveSettings, unauthorizedHint, type SettingFlags, type TokenScope } from './settings.js';
 
 export { DEFAULT_SERVER };
 
@@ -11,10 +11,13 @@ export type GlobalOptions = SettingFlags & { output?: 'json' | 'yaml'; json?: bo
 
 export type CommandContext = { client: DispatchClient; format: OutputFormat };
 
-/** Reads the global flags (which commander accepts before or after the subcommand) from the running command. */
-export function commandContext(command: Command): CommandContext {
+/**
+ * Reads the global flags (which commander accepts before or after the subcommand) from the running command.
+ * `scope`: which token the command needs, an org's or the platform admin's (settings.ts).
+ */
+export function commandContext(command: Command, scope: TokenScope = 'org'): CommandContext {
   const options = command.optsWithGlobals<GlobalOptions>();
-  const settings = resolveSettings(options, process.env);
+  const settings = resolveSettings(options, process.env, undefined, scope);
   return {
     client: new DispatchClient({
       server: checkServer(settings.server),

@@ -8,6 +8,7 @@ import { HttpError } from './client.js';
 import { DEFAULT_SERVER } from './context.js';
 import { addImageCommands } from './image-commands.js';
 import { addLogCommands } from './log-commands.js';
+import { addOrganizationCommands } from './organization-commands.js';
 import { parseOutputFormat } from './output.js';
 import { addPackageCommands } from './package-commands.js';
 import { addRebuildCommands } from './rebuild-commands.js';
@@ -24,7 +25,10 @@ export function buildProgram(): Command {
     .configureHelp({ showGlobalOptions: true })
     .option('--server <url>', `address of the Dispatch API (env DISPATCH_API_URL; default ${DEFAULT_SERVER})`)
     .option('--organization <org>', "organization to work in (env DISPATCH_ORGANIZATION; default: the token's)")
-    .option('--token <token>', 'API bearer token (env DISPATCH_TOKEN)')
+    .option(
+      '--token <token>',
+      'API bearer token (env DISPATCH_TOKEN; for the organization commands the platform admin token, env DISPATCH_PLATFORM_TOKEN)',
+    )
     .option('--config <file>', 'CLI config file (env DISPATCH_CONFIG; default ~/.dispatch/config.json)')
     .addOption(new Option('-o, --output <format>', 'output format: json or yaml').argParser(parseOutputFormat))
     // Hidden, as in the original: a shorthand for `-o json` that scripts used.
@@ -38,6 +42,7 @@ export function buildProgram(): Command {
   addBaseImageCommands(verbs);
   addImageCommands(verbs);
   addTokenCommands(verbs);
+  addOrganizationCommands(verbs);
   addBuildCommands(verbs.get);
   addPackageCommands(verbs.get);
   addRebuildCommands(program, verbs);

@@ -1,6 +1,6 @@
-// `dispatch create token NAME --role R`, `get tokens`, `delete token ID`: an org's administrators hand out API
+// `dispatch create token NAME --role R [--expires-in 30d]`, `get tokens`, `delete token ID`: an org's administrators hand out API
 // tokens. The server keeps only a hash, so a new token is visible exactly once, in the answer to its creation.
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { CreatedToken, Token as TokenInfo } from './api-types.js';
 import { commandContext } from './context.js';
 import { printResources, printStructured, type Column } from './output.js';
@@ -14,7 +14,22 @@ export const tokenColumns: readonly Column<TokenInfo>[] = [
   { header: 'NAME', cell: (t) => t.name },
   { header: 'ROLE', cell: (t) => t.role },
   { header: 'CREATED DATE', cell: (t) => formatDate(t.createdTime) },
+  { header: 'EXPIRES', cell: (t) => (t.expiresAt ? formatDate(Date.parse(t.expiresAt) / 1000) : 'never') },
 ];
+
+/** The most days a token may last; the server refuses more (expiresInDays). */
+export const MAX_EXPIRES_IN_DAYS = 3650;
+
+/** Parser for `--expires-in`: whole days, written `30d` or `30`, 1 to 3650. */
+export function parseExpiresIn(value: string): number {
+  const days = /^\s*(\d{1,5})\s*d?\s*$/i.exec(value)?.[1];
+  if (days === undefined || Number(days) < 1 || Number(days) > MAX_EXPIRES_IN_DAYS) {
+    throw new InvalidArgumentError(
+      `expected a number of days from 1 to ${MAX_EXPIRES_IN_DAYS}, such as 30d; got "${value}"`,
+    );
+  }
+  return Number(days);
+}
 
 export function addTokenCommands(parents: VerbCommands): void {
   parents.create
@@ -23,14 +38,25 @@ export function addTokenCommands(parents: VerbCommands): void {
     .argument('<name>', 'what the token is for, e.g. "ci pipeline"')
     // Required: a forgotten flag must not quietly mint an admin token.
     .addOption(new Option('--role <role>', 'what the token may do').choices(ROLES).makeOptionMandatory())
-    .action(async (name: string, options: { role: string }, command: Command) => {
+    .addOption(
+      new Option(
+        '--expires-in <days>',
+        'the token stops working after this many days, e.g. 30d (default: never)',
+      ).argParser(parseExpiresIn),
+    )
+    .action(async (name: string, options: { role: string; expiresIn?: number }, command: Command) => {
       const { client, format } = commandContext(command);
-      const created = await client.post<CreatedToken>('/v1/token', { name, role: options.role });
+      const body = {
+        name,
+        role: options.role,
+        ...(options.expiresIn === undefined ? {} : { expiresInDays: options.expiresIn }),
+      };
+      const created = await client.post<CreatedToken>('/v1/token', body);
       // The token alone on stdout, so `TOKEN=$(dispatch create token ...)` works; the advice goes to stderr.
       if (!printStructured(format, created)) console.log(created.token);
       console.error(
-        `Created ${created.role} token "${created.name}" (id ${created.id}) for org ${created.org}. ` +
-          'It is shown only now: store it safely.',
+        `Created ${created.role} token "${created.name}" (id ${created.id}) for org ${created.org}` +
+          `${created.expiresAt ? `, expiring ${created.expiresAt}` : ''}. It is shown only now: store it safely.`,
       );
     });
 

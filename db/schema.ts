@@ -1,6 +1,7 @@
 import {
   bigserial,
   boolean,
+  check,
   index,
   integer,
   jsonb,
@@ -230,24 +231,46 @@ export const catalogPackages = pgTable(
 
 export type CatalogEntry = { ecosystem: string; name: string; version: string };
 
-/** admin: everything in its org; developer: images, and reading base images; viewer: reading only. */
-export const ROLES = ['admin', 'developer', 'viewer'] as const;
+/** The roles of an org's tokens. admin: everything in its org; developer: images, reading base images; viewer: reading. */
+export const ORG_ROLES = ['admin', 'developer', 'viewer'] as const;
+export type OrgRole = (typeof ORG_ROLES)[number];
+/**
+ * Every role: the org roles, and `platform`, the operator of the service above all orgs, who opens and closes
+ * organizations and acts inside none of them. Its tokens belong to no org (api_tokens.org is null).
+ */
+export const ROLES = [...ORG_ROLES, 'platform'] as const;
 export type Role = (typeof ROLES)[number];
 export const role = pgEnum('role', ROLES);
+
+/** The tenants. Tokens name theirs by a foreign key (and go with it); resources by their org column. */
+export const organizations = pgTable('organizations', {
+  name: text('name').primaryKey(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type OrganizationRow = typeof organizations.$inferSelect;
 
 /** Bearer tokens. Only a SHA-256 of each token is stored; the token itself is shown once, when it is created. */
 export const apiTokens = pgTable(
   'api_tokens',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    org: text('org').notNull(),
+    /** The org the token acts in; null for a platform token, which acts in none. */
+    org: text('org').references(() => organizations.name, { onDelete: 'cascade' }),
     role: role('role').notNull(),
     name: text('name').notNull(),
     tokenSha256: text('token_sha256').notNull().unique(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** After this the token is refused (401 token expired); null: it never expires. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
   },
-  // The token list's page order: names repeat, so oldest first with the id breaking ties.
-  (t) => [index('api_tokens_org_created').on(t.org, t.createdAt, t.id)],
+  (t) => [
+    // The token list's page order: names repeat, so oldest first with the id breaking ties.
+    index('api_tokens_org_created').on(t.org, t.createdAt, t.id),
+    // An org token names its org, a platform token none. Compared as text: the enum value is new in the migration
+    // that adds this, and Postgres refuses to use a new enum value in the transaction that created it.
+    check('api_tokens_org_of_role', sql`(${t.org} is null) = (${t.role}::text = 'platform')`),
+  ],
 );
 
 export type ApiTokenRow = typeof apiTokens.$inferSelect;

@@ -1,30 +1,67 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable } from './client.js';
 import { keysetOrder, keyText, type Keyset, type RowWindow } from './keyset.js';
-import { apiTokens, type Role } from './schema.js';
+import { apiTokens, type OrgRole } from './schema.js';
 
-export type Principal = { org: string; role: Role; tokenId: string };
+/**
+ * Who a token speaks for: a role in one org, or the platform (no org). `expired`: the token is known but past its
+ * expiry, and must be refused as such.
+ */
+export type Principal = { tokenId: string; expired: boolean } & (
+  { org: string; role: OrgRole } | { org: null; role: 'platform' }
+);
+
+/** The longest a token may be made to last, in days (ten years); without an expiry it never expires. */
+export const MAX_TOKEN_DAYS = 3650;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const newSecret = () => `dsp_${randomBytes(32).toString('base64url')}`;
+const expiry = (days: number | undefined) =>
+  days === undefined ? null : sql`now() + make_interval(days => ${Math.trunc(days)})`;
 
-/** Creates a token and answers it in clear: the only time it is ever visible. */
-export async function createToken(db: Queryable, org: string, role: Role, name: string) {
-  const token = `dsp_${randomBytes(32).toString('base64url')}`;
+/**
+ * Creates a token of `org` and answers it in clear: the only time it is ever visible. `expiresInDays`: refused
+ * after that many days (the caller checks the bound, MAX_TOKEN_DAYS). The org must exist (a foreign key).
+ */
+export async function createToken(db: Queryable, org: string, role: OrgRole, name: string, expiresInDays?: number) {
+  const token = newSecret();
   const [row] = await db
     .insert(apiTokens)
-    .values({ org, role, name, tokenSha256: sha256(token) })
+    .values({ org, role, name, tokenSha256: sha256(token), expiresAt: expiry(expiresInDays) })
     .returning();
   if (!row) throw new Error('token was not stored');
-  return { token, id: row.id, org, role, name, createdAt: row.createdAt };
+  return { token, id: row.id, org, role, name, createdAt: row.createdAt, expiresAt: row.expiresAt };
+}
+
+/** A platform admin token: it opens and closes organizations, and acts in none. Answered in clear, this once. */
+export async function createPlatformToken(db: Queryable, name: string) {
+  const token = newSecret();
+  const [row] = await db
+    .insert(apiTokens)
+    .values({ org: null, role: 'platform', name, tokenSha256: sha256(token) })
+    .returning();
+  if (!row) throw new Error('token was not stored');
+  return { token, id: row.id, name, createdAt: row.createdAt };
 }
 
 export async function findPrincipal(db: Queryable, token: string): Promise<Principal | undefined> {
   const [row] = await db
-    .select()
+    .select({
+      id: apiTokens.id,
+      org: apiTokens.org,
+      role: apiTokens.role,
+      // The database's clock, the one expires_at was computed with.
+      expired: sql<boolean>`coalesce(${apiTokens.expiresAt} <= now(), false)`,
+    })
     .from(apiTokens)
     .where(eq(apiTokens.tokenSha256, sha256(token)));
-  return row && { org: row.org, role: row.role, tokenId: row.id };
+  if (!row) return undefined;
+  const { id: tokenId, expired } = row;
+  // The table's check constraint pairs them so: a platform token has no org, every other token has one.
+  if (row.role === 'platform') return { tokenId, expired, org: null, role: 'platform' };
+  if (row.org === null) return undefined;
+  return { tokenId, expired, org: row.org, role: row.role };
 }
 
 /** Tokens are listed oldest first; names repeat, so the id breaks ties. */
@@ -35,8 +72,10 @@ export async function listTokens(db: Queryable, org: string, window: RowWindow) 
     .select({
       id: apiTokens.id,
       name: apiTokens.name,
-      role: apiTokens.role,
+      // An org's tokens are never platform tokens (the check constraint of the table).
+      role: sql<OrgRole>`${apiTokens.role}`,
       createdAt: apiTokens.createdAt,
+      expiresAt: apiTokens.expiresAt,
       cursorKey: keyText(TOKEN_ORDER),
     })
     .from(apiTokens)

@@ -24,6 +24,8 @@ export const EXPECTED_OPERATIONS: [string, string[]][] = [
   ['/v1/bundle', ['post']],
   ['/v1/token', ['get', 'post']],
   ['/v1/token/{id}', ['delete']],
+  ['/v1/org', ['get', 'post']],
+  ['/v1/org/{name}', ['get', 'delete']],
   ['/v1/rebuilds', ['get', 'post']],
   ['/v1/rebuilds/{id}', ['get']],
   ['/v1/rebuildschedules', ['get', 'post']],

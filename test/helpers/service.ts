@@ -6,7 +6,8 @@ import type { BuildLimits } from '../../activities/build-limits.js';
 import { createWorker, workerOptionsFrom } from '../../worker/worker.js';
 import { connectDb } from '../../db/client.js';
 import type { Role } from '../../db/schema.js';
-import { createToken } from '../../db/tokens.js';
+import { ensureOrganization } from '../../db/organizations.js';
+import { createPlatformToken, createToken } from '../../db/tokens.js';
 import { createLogger } from '../../logger.js';
 import type { BuildPolicy, PullPolicy, RebuildWindow } from '../../workflows/jobs.js';
 import { workflowBundlePath } from './env.js';
@@ -75,11 +76,13 @@ export async function startTestService(options: TestServiceOptions = {}) {
   const running =
     options.worker === false ? undefined : await startInProcessWorker(temporalAddress, taskQueue, database.db, options);
 
-  // One token per role in this org; `call` acts as the admin, `callAs` as any role.
+  // One token per role in this org, and a platform admin token; `call` acts as the admin, `callAs` as any role.
+  await ensureOrganization(database.db, org);
   const tokens = {} as Record<Role, string>;
   for (const role of ['admin', 'developer', 'viewer'] as const) {
     tokens[role] = (await createToken(database.db, org, role, `test ${role}`)).token;
   }
+  tokens.platform = (await createPlatformToken(database.db, 'test platform')).token;
 
   async function request(
     asOrg: string,
@@ -108,6 +111,7 @@ export async function startTestService(options: TestServiceOptions = {}) {
   async function anotherOrg() {
     const other = `org-${randomUUID().slice(0, 8)}`;
     orgs.push(other);
+    await ensureOrganization(database.db, other);
     const { token } = await createToken(database.db, other, 'admin', 'test admin');
     return {
       org: other,

@@ -48,7 +48,7 @@ describe('dispatch CLI, tokens', () => {
   it('lists tokens by name and role, never the tokens themselves', async () => {
     const run = await dispatch(['get', 'tokens']);
     expect(run.code).toBe(0);
-    expect(run.stdout.split('\n')[0]).toMatch(/^ +ID +\| +NAME +\| +ROLE +\| +CREATED DATE$/);
+    expect(run.stdout.split('\n')[0]).toMatch(/^ +ID +\| +NAME +\| +ROLE +\| +CREATED DATE +\| +EXPIRES *$/);
     expect(run.stdout).toMatch(new RegExp(`^  ${id} \\| cli ci +\\| developer \\| `, 'm'));
     expect(run.stdout).not.toContain(token);
     expect(run.stdout).not.toContain(service.tokens.admin);

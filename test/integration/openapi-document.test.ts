@@ -47,7 +47,7 @@ describe('GET /openapi.json', () => {
     const doc = await fetchDocument();
     const scheme = doc.components.securitySchemes.bearerAuth!;
     expect(scheme).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(scheme.description).toMatch(/admin.*developer.*viewer/s);
+    expect(scheme.description).toMatch(/admin.*developer.*viewer.*platform/s);
     expect(resolve(doc, { $ref: '#/components/schemas/Error' })).toMatchObject({ required: ['code', 'message'] });
 
     for (const [path, item] of Object.entries(doc.paths)) {
@@ -57,7 +57,9 @@ describe('GET /openapi.json', () => {
           expect(op!.security, where).toEqual([]);
           continue;
         }
-        expect(op!.security, where).toEqual([{ bearerAuth: expect.arrayContaining(['admin']) }]);
+        // Every operation admits the org admin, except the organizations', which admit the platform admin alone.
+        const admitted = path.startsWith('/v1/org') ? ['platform'] : ['admin'];
+        expect(op!.security, where).toEqual([{ bearerAuth: expect.arrayContaining(admitted) }]);
         const org = op!.parameters.find((p) => p.name === 'X-Dispatch-Org');
         expect(org, where).toMatchObject({ in: 'header', required: false });
         // 400 only where a request can be malformed: a body, or a name in the path (ids are simply not found).
@@ -75,6 +77,7 @@ describe('GET /openapi.json', () => {
     const R = ['admin', 'developer', 'viewer'];
     const D = ['admin', 'developer'];
     const A = ['admin'];
+    const P = ['platform'];
     const expected: Record<string, string[]> = {
       'GET /v1/baseimage': R,
       'POST /v1/baseimage': A,
@@ -96,6 +99,10 @@ describe('GET /openapi.json', () => {
       'GET /v1/token': A,
       'POST /v1/token': A,
       'DELETE /v1/token/{id}': A,
+      'GET /v1/org': P,
+      'POST /v1/org': P,
+      'GET /v1/org/{name}': P,
+      'DELETE /v1/org/{name}': P,
       'GET /v1/rebuilds': R,
       'POST /v1/rebuilds': D,
       'GET /v1/rebuilds/{id}': R,

@@ -15,6 +15,12 @@ import {
   toRebuildResource,
   toScheduleResource,
 } from '../../api/rebuild-model.js';
+import {
+  createdOrganizationSchema,
+  deletedOrganizationSchema,
+  organizationSchema,
+  toOrganizationResource,
+} from '../../api/organization-model.js';
 import { errorSchema } from '../../api/resource-schema.js';
 import { packageHoldingSchema } from '../../api/package-model.js';
 import { SBOM_MEDIA_TYPE } from '../../api/sbom.js';
@@ -83,8 +89,15 @@ describe('response schemas', () => {
     const plan = [{ imageName: 'app', baseImageName: 'py3', rebuild: true, reason: 'forced' }];
     expect(rebuildPlanSchema.safeParse({ id: rebuildRow.id, dryRun: true, plan }).success).toBe(true);
     expect(rebuildStartedSchema.safeParse({ id: rebuildRow.id, dryRun: false, status: 'RUNNING' }).success).toBe(true);
-    const token = { id: randomUUID(), name: 'ci', role: 'developer', createdTime: 1767323045 };
+    const token = { id: randomUUID(), name: 'ci', role: 'developer', createdTime: 1767323045, expiresAt: null };
     expect(tokenSchema.safeParse(token).success).toBe(true);
+    expect(tokenSchema.safeParse({ ...token, expiresAt: '2027-01-02T03:04:05.678Z' }).success).toBe(true);
+    // An org's tokens are never platform tokens.
+    expect(tokenSchema.safeParse({ ...token, role: 'platform' }).success).toBe(false);
+    const organization = toOrganizationResource({ name: 'acme', createdAt: new Date() });
+    expect(organizationSchema.parse(organization)).toEqual(organization);
+    expect(createdOrganizationSchema.safeParse({ ...organization, token: 'dsp_x' }).success).toBe(true);
+    expect(deletedOrganizationSchema.safeParse({ name: 'acme', deleted: true, deletedTokens: 2 }).success).toBe(true);
     expect(createdTokenSchema.safeParse({ token: 'dsp_x', ...token, org: 'acme' }).success).toBe(true);
     expect(deletedTokenSchema.safeParse({ id: token.id, deleted: true }).success).toBe(true);
     const holding = { image: 'app', buildId: buildRow.id, ecosystem: 'deb', name: 'openssl', version: '3.0.15-1' };

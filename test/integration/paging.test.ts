@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiTokens, baseImages, builds, images, rebuilds, rebuildSchedules } from '../../db/schema.js';
+import { ensureOrganization } from '../../db/organizations.js';
 import { createToken } from '../../db/tokens.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
@@ -312,6 +313,7 @@ describe('a page boundary under concurrent inserts', () => {
   let other: { org: string; token: string };
   beforeAll(async () => {
     const org = `org-${randomUUID().slice(0, 8)}`;
+    await ensureOrganization(service.database.db, org);
     other = { org, token: (await createToken(service.database.db, org, 'admin', 'paging')).token };
   });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../db/schema.js';
 import { startTestService, type TestService } from '../helpers/service.js';
@@ -17,14 +18,20 @@ type Request = { path: string; body?: unknown };
  */
 type Row = { method: string; request: (role: Role) => Request; allowed: Partial<Record<Role, number>> };
 
-const ROLES = ['admin', 'developer', 'viewer'] as const;
+const ROLES = ['admin', 'developer', 'viewer', 'platform'] as const;
 const readers = (status: number) => ({ admin: status, developer: status, viewer: status });
 const developers = (status: number) => ({ admin: status, developer: status });
 const admins = (status: number) => ({ admin: status });
+/** The platform admin alone: organizations, and nothing inside one. */
+const platform = (status: number) => ({ platform: status });
 const at = (path: string, body?: unknown) => () => ({ path, body });
 
 // Ids created in beforeAll (until then, what the test names show), read by the rows when they run.
 const ids = { rebuild: '{rebuildId}', token: '{tokenId}' };
+// Organizations are named service-wide, and the tests' database outlives a run: names of this run's own.
+const run = randomUUID().slice(0, 8);
+const newOrg = (role: Role) => `roles-${run}-new-${role}`;
+const doomedOrg = `roles-${run}-doomed`;
 
 // Every operation of the API (a test below checks that against /openapi.json), in an order where each row finds
 // what it needs: e.g. the schedule is unpaused before it is paused again, so it ends paused.
@@ -59,6 +66,10 @@ const matrix: Row[] = [
   { method: 'GET', request: at('/v1/token'), allowed: admins(200) },
   { method: 'POST', request: at('/v1/token', { name: 'ci', role: 'viewer' }), allowed: admins(201) },
   { method: 'DELETE', request: () => ({ path: `/v1/token/${ids.token}` }), allowed: admins(200) },
+  { method: 'GET', request: at('/v1/org'), allowed: platform(200) },
+  { method: 'GET', request: at(`/v1/org/${doomedOrg}`), allowed: platform(200) },
+  { method: 'POST', request: (role) => ({ path: '/v1/org', body: { name: newOrg(role) } }), allowed: platform(201) },
+  { method: 'DELETE', request: at(`/v1/org/${doomedOrg}`), allowed: platform(200) },
   // Not a dry run: answered (202) as soon as the workflow is started, worker or not.
   { method: 'POST', request: at('/v1/rebuilds', { selector: { all: true } }), allowed: developers(202) },
   { method: 'GET', request: at('/v1/rebuilds'), allowed: readers(200) },
@@ -100,10 +111,12 @@ describe('roles', () => {
     await setUp('POST', '/v1/rebuildschedules', schedule('nightly'), 201);
     ids.rebuild = (await setUp('POST', '/v1/rebuilds', { selector: { all: true } }, 202)).id!;
     ids.token = (await setUp('POST', '/v1/token', { name: 'doomed', role: 'viewer' }, 201)).id!;
+    expect((await service.callAs('platform', 'POST', '/v1/org', { name: doomedOrg })).status).toBe(201);
   });
 
   afterAll(async () => {
     if (!service) return;
+    await service.callAs('platform', 'DELETE', `/v1/org/${newOrg('platform')}`);
     // Temporal schedules outlive the test service on the dev server: remove every one this test made.
     const { schedule: schedules } = service.temporal;
     for (const name of scheduleNames) {
@@ -191,6 +204,21 @@ describe('roles', () => {
     expect(schedules).not.toContain('doomed-admin');
     const nightly = await service.call('GET', '/v1/rebuildschedules/nightly');
     expect(nightly.body.paused).toBe(true);
+    const orgs = ((await service.callAs('platform', 'GET', '/v1/org?limit=1000')).body as Array<{ name: string }>).map(
+      (o) => o.name,
+    );
+    expect(orgs.filter((name) => name.startsWith(`roles-${run}-`))).toEqual([newOrg('platform')]);
+  });
+
+  it("tells an org token that organizations are the platform admin token's, and the platform token the reverse", async () => {
+    const refused = await service.call('GET', '/v1/org');
+    expect(refused.body.message).toBe(
+      'role admin may not GET /v1/org (allowed: platform): organizations are managed with the platform admin token only',
+    );
+    const inside = await service.callAs('platform', 'GET', '/v1/image');
+    expect(inside.body.message).toBe(
+      'role platform may not GET /v1/image (allowed: admin, developer, viewer): the platform admin token manages organizations only; use a token of the org',
+    );
   });
 
   it('refuses an unknown token with 401', async () => {
@@ -223,6 +251,7 @@ describe('roles', () => {
       name: 'ci reader',
       role: 'viewer',
       createdTime: expect.any(Number),
+      expiresAt: null,
     });
     const asReader = () =>
       service.app.request('/v1/image', { headers: { Authorization: `Bearer ${created.body.token}` } });

@@ -56,6 +56,44 @@ describe('resolveSettings', () => {
   });
 });
 
+describe('resolveSettings for the organization commands', () => {
+  const file = { server: 'http://file:3', organization: 'acme', token: 'org-token', platformToken: 'platform-token' };
+
+  it('takes the platform token (flag > DISPATCH_PLATFORM_TOKEN > platformToken), never the org token, and no org', () => {
+    const env = { DISPATCH_TOKEN: 'env-org-token', DISPATCH_ORGANIZATION: 'env-org' };
+    expect(resolveSettings({}, env, fromFile(file), 'platform')).toMatchObject({
+      server: 'http://file:3',
+      organization: undefined,
+      token: 'platform-token',
+      tokenSource: 'config',
+      scope: 'platform',
+    });
+    const fromEnv = resolveSettings(
+      {},
+      { ...env, DISPATCH_PLATFORM_TOKEN: 'env-platform' },
+      fromFile(file),
+      'platform',
+    );
+    expect(fromEnv).toMatchObject({ token: 'env-platform', tokenSource: 'env' });
+    expect(resolveSettings({ token: 'flag' }, env, fromFile(file), 'platform')).toMatchObject({ token: 'flag' });
+    // A config file written before organizations existed has no platform token: none is sent.
+    expect(resolveSettings({}, env, fromFile({ token: 'org-token' }), 'platform').token).toBeUndefined();
+    // And every other command keeps using the org's token.
+    expect(resolveSettings({}, {}, fromFile(file)).token).toBe('org-token');
+  });
+
+  it('names the platform token settings when it is refused or missing', () => {
+    const platform = { configPath: '/c.json', scope: 'platform' as const };
+    expect(unauthorizedHint({ ...platform, tokenSource: 'env' })).toBe(
+      'the token in DISPATCH_PLATFORM_TOKEN was refused',
+    );
+    expect(unauthorizedHint({ ...platform, tokenSource: 'config' })).toBe('the platformToken in /c.json was refused');
+    expect(unauthorizedHint(platform)).toBe(
+      'no token given: use --token, DISPATCH_PLATFORM_TOKEN or "platformToken" in /c.json',
+    );
+  });
+});
+
 describe('unauthorizedHint', () => {
   it('names where the refused token came from, never the token', () => {
     expect(unauthorizedHint({ tokenSource: 'env', configPath: '/c.json' })).toBe(
