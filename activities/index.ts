@@ -35,7 +35,7 @@ import {
 import type { RebuildSelector } from '../db/schema.js';
 import { daemonMessage } from './failures.js';
 import { observePull, recordClosedBuilds } from './metrics.js';
-import { pullAndResolve, requireInstallableOrTemplate } from './pull-image.js';
+import { pullBaseImage, requireInstallableOrTemplate } from './pull-image.js';
 import { pullAuthFor } from './registry-auth.js';
 import { verifyBaseImage, type VerifyOutcome, type VerifyRequest } from './verify-base-image.js';
 
@@ -51,7 +51,7 @@ export const createActivities = (deps: ActivityDeps) => {
      * brings its own template. `baseImageId` is absent in runs started before it was passed (no check then).
      */
     async pullImage({ dockerUrl, baseImageId }: { dockerUrl: string; baseImageId?: string }) {
-      const pulled = await observePull('verify', () => pullAndResolve(docker, dockerUrl, pullAuth));
+      const pulled = await observePull('verify', () => pullBaseImage(docker, dockerUrl, pullAuth));
       const language = baseImageId ? (await findBaseImageById(db, baseImageId))?.language : undefined;
       if (language !== undefined) await requireInstallableOrTemplate(docker, dockerUrl, language, deps.languages);
       return pulled;

@@ -7,16 +7,34 @@ import { noPullAuth, type PullAuth } from './registry-auth.js';
 import { classifyDockerFailure } from './failures.js';
 import { IMAGE_TEMPLATE_LABEL } from './build-inputs.js';
 
-/**
- * Pulls `dockerUrl` and answers the digest it resolved to. Heartbeats with the latest progress line so a dead
- * worker is noticed within the heartbeat timeout; cancellation destroys the stream.
- */
 /** `<any registry>/dispatch/<image id>[:tag]`: the shape of every image the service pushes (build-image.ts). */
 export function isServiceBuiltImage(dockerUrl: string): boolean {
   const path = repositoryOf(dockerUrl).split('/').slice(1).join('/');
   return /^dispatch\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(path);
 }
 
+/** Pulls a base image (verification, re-verification): never one the service built, whoever names it. */
+export async function pullBaseImage(
+  docker: Docker,
+  dockerUrl: string,
+  pullAuth: PullAuth = noPullAuth,
+): Promise<{ digest: string }> {
+  if (isServiceBuiltImage(dockerUrl)) {
+    // Another org's image, read with the service's registry credentials: never a base image.
+    throw ApplicationFailure.nonRetryable(
+      `error when pulling image ${dockerUrl}: it names an image this service built (dispatch/<image id>); a base image must come from elsewhere`,
+      'BaseImageRefused',
+    );
+  }
+  return pullAndResolve(docker, dockerUrl, pullAuth);
+}
+
+/**
+ * Pulls `dockerUrl` and answers the digest it resolved to. Heartbeats with the latest progress line so a dead
+ * worker is noticed within the heartbeat timeout; cancellation destroys the stream. Also how a worker fetches an
+ * image the service built on another Docker host (its catalog, a reused build): base images go through
+ * pullBaseImage.
+ */
 export async function pullAndResolve(
   docker: Docker,
   dockerUrl: string,
@@ -24,13 +42,6 @@ export async function pullAndResolve(
 ): Promise<{ digest: string }> {
   const ctx = Context.current();
   const context = `error when pulling image ${dockerUrl}`;
-  if (isServiceBuiltImage(dockerUrl)) {
-    // Another org's image, read with the service's registry credentials: never a base image.
-    throw ApplicationFailure.nonRetryable(
-      `${context}: it names an image this service built (dispatch/<image id>); a base image must come from elsewhere`,
-      'BaseImageRefused',
-    );
-  }
   let last = 'starting';
   const stopHeartbeats = keepHeartbeating(() => ({ progress: last }));
   try {

@@ -7,7 +7,7 @@ import { repositoryOf } from '../docker-reference.js';
 import { inputsSha256, resolveBaseTemplate, resolveBuildInputs } from './build-inputs.js';
 import { decideRebuild } from './rebuild-decision.js';
 import { observePull } from './metrics.js';
-import { pullAndResolve } from './pull-image.js';
+import { pullBaseImage } from './pull-image.js';
 import type { PullAuth } from './registry-auth.js';
 
 /** A base image as a rebuild sees it: the digest its tag names now and the template it carries, or why not. */
@@ -28,7 +28,7 @@ export async function reverifyBaseImage(
   if (!row) return { name, dockerUrl: '', error: `base image ${name} not found` };
   if (row.status !== 'READY') return { name, dockerUrl: row.dockerUrl, error: `base image ${name} is ${row.status}` };
   try {
-    const { digest } = await observePull('reverify', () => pullAndResolve(docker, row.dockerUrl, pullAuth));
+    const { digest } = await observePull('reverify', () => pullBaseImage(docker, row.dockerUrl, pullAuth));
     // A dry run only looks: the base image keeps the digest it was verified at.
     if (digest !== row.digest && !input.dryRun) await refreshBaseImageDigest(db, row.id, digest);
     // Read once per base image here, instead of once per image while planning.

@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import type { Db } from '../db/client.js';
 import { findBaseImageById, setBaseImageStatus, type Generation } from '../db/base-images.js';
 import { observePull } from './metrics.js';
-import { pullAndResolve, requireInstallableOrTemplate } from './pull-image.js';
+import { pullBaseImage, requireInstallableOrTemplate } from './pull-image.js';
 import type { PullAuth } from './registry-auth.js';
 
 export type VerifyRequest = { target: Generation; dockerUrl: string; inProgress: 'CREATING' | 'UPDATING' };
@@ -27,7 +27,7 @@ export async function verifyBaseImage(deps: VerifyDeps, request: VerifyRequest):
   // failure and never an unhandled rejection.
   const languageRead = findBaseImageById(db, target.id).then((row) => row?.language);
   languageRead.catch(() => undefined);
-  const { digest } = await observePull('verify', () => pullAndResolve(docker, dockerUrl, pullAuth));
+  const { digest } = await observePull('verify', () => pullBaseImage(docker, dockerUrl, pullAuth));
   const language = await languageRead;
   if (language === undefined) return { current: false }; // deleted during the pull
   await requireInstallableOrTemplate(docker, dockerUrl, language, languages);
