@@ -2,13 +2,19 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { createLogger } from '../logger.js';
 import * as schema from './schema.js';
+
+const dbLogger = createLogger('db');
 
 export type Db = NodePgDatabase<typeof schema>;
 export type DbHandle = { db: Db; pool: pg.Pool };
 
 export function connectDb(databaseUrl: string, max = 10): DbHandle {
   const pool = new pg.Pool({ connectionString: databaseUrl, max });
+  // An idle connection that PostgreSQL ends (a restart, a failover) makes the pool emit 'error': without a listener
+  // Node ends the whole process. The pool drops that client and opens a new one when asked; a warning is enough.
+  pool.on('error', (err) => dbLogger.warn('an idle database connection was closed', { error: err.message }));
   return { db: drizzle(pool, { schema }), pool };
 }
 
