@@ -18,6 +18,7 @@ import {
   identityOf,
   kill,
   pendingActivity,
+  pidOf,
   settled,
   startCluster,
   temporal,
@@ -118,6 +119,15 @@ describe('the cluster survives its parts dying', () => {
     );
     expect(image.digest).toMatch(/^sha256:/);
 
+    // SQL visibility answers the search attributes the workflows set.
+    const query = `DispatchOrg="${org}" AND DispatchKind="Image" AND DispatchStatus="READY"`;
+    const listed = await eventually('visibility to list the READY image', async () => {
+      const ids: string[] = [];
+      for await (const execution of temporal.workflow.list({ query })) ids.push(execution.workflowId);
+      return ids.includes(workflowId) ? ids : undefined;
+    });
+    expect(listed).toEqual([workflowId]);
+
     await startCluster({ BUILD_ALLOWED_HOSTS: allowedHosts }); // worker A back for the next tests
   });
 
@@ -139,18 +149,30 @@ describe('the cluster survives its parts dying', () => {
     expect((await api('GET', '/v1/baseimage/py-again')).status).toBe(200);
   });
 
+  /** The APIs and workers ride out an outage of what they depend on: the same processes, still there after it. */
+  const SERVICES = ['api-1', 'api-2', 'worker-a', 'worker-b'] as const;
+  const servicePids = () => SERVICES.map((name) => pidOf(name));
+  const expectStillRunning = (pids: number[]) =>
+    pids.forEach((pid) => expect(() => process.kill(pid, 0)).not.toThrow());
+
   it('the Temporal server restarted mid-build: the build ends READY', async () => {
     await imageHeldInInstall('through-temporal-restart');
+    const pids = servicePids();
     await kill('temporal-server', 'SIGTERM');
     await startCluster({ BUILD_ALLOWED_HOSTS: allowedHosts });
+    expect(servicePids()).toEqual(pids); // the restart brought back the server only
     wheel.openGate();
     await expectBuiltOnce('through-temporal-restart');
+    expectStillRunning(pids);
   });
 
-  it('PostgreSQL restarted mid-build: the build ends READY', async () => {
+  it('PostgreSQL restarted mid-build: the build ends READY and no process died', async () => {
     await imageHeldInInstall('through-postgres-restart');
+    const pids = servicePids();
     execFileSync('pg_ctlcluster', ['15', 'main', 'restart', '-m', 'fast']);
     wheel.openGate();
     await expectBuiltOnce('through-postgres-restart', backup);
+    await expectBuiltOnce('through-postgres-restart', api);
+    expectStillRunning(pids);
   });
 });

@@ -22,7 +22,9 @@ describe('images the service built, on a Docker host that has not got them', () 
   it('are pulled from the registry for the catalog or a reuse', async () => {
     const ref = serviceBuiltImageElsewhere();
     expect(await hasLocalImage(ref)).toBe(false);
-    const inspected = await new MockActivityEnvironment().run(ensureLocalImage, docker, ref);
+    const inspected = (await new MockActivityEnvironment().run(ensureLocalImage, docker, ref)) as Awaited<
+      ReturnType<typeof ensureLocalImage>
+    >;
     expect(inspected.RepoTags).toContain(ref);
     await docker.getImage(ref).remove();
   });

@@ -1,5 +1,5 @@
 import { serve } from '@hono/node-server';
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -15,6 +15,7 @@ import { freePort } from '../helpers/registry-process.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 import { testLogFile } from '../helpers/test-logs.js';
 import { eventually, settledBaseImage, settledImage } from '../helpers/wait.js';
+import { expectValidExposition } from '../helpers/promtool.js';
 
 // GET /metrics of the API and of a worker (worker/main.ts, forked with a metrics port of its own), read the way
 // Prometheus reads them: checked by promtool, then scraped by a real Prometheus server on loopback.
@@ -43,31 +44,6 @@ function valueOf(text: string, name: string, labels: Record<string, string> = {}
   );
   if (found.length > 1) throw new Error(`${found.length} samples of ${name} match ${JSON.stringify(labels)}`);
   return found[0]?.value;
-}
-
-/**
- * prom-client's default metrics name three gauges `*_total` (nodejs_active_handles_total and the like): promtool's
- * lint says so, and only that is let through. Everything else, ours and the SDK's, must lint clean.
- */
-const PROM_CLIENT_DEFAULTS =
-  /^nodejs_active_(handles|requests|resources)_total non-counter metrics should not have "_total" suffix$/;
-
-/** promtool check metrics: parses (exit 1 on a malformed exposition) and lints (exit 3 on findings). */
-function expectValidExposition(text: string) {
-  const { code, output } = (() => {
-    try {
-      return {
-        code: 0,
-        output: execFileSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', stdio: 'pipe' }),
-      };
-    } catch (err) {
-      const e = err as { status: number; stdout: string; stderr: string };
-      return { code: e.status, output: `${e.stdout}${e.stderr}` };
-    }
-  })();
-  const findings = output.split('\n').filter((line) => line.trim() && !PROM_CLIENT_DEFAULTS.test(line.trim()));
-  expect(findings).toEqual([]);
-  expect([0, 3], output).toContain(code);
 }
 
 describe('metrics', () => {
