@@ -1,8 +1,10 @@
 #!/bin/sh
-# One-shot: registers the namespace and the service's Keyword search attributes (arguments: their names).
+# One-shot: registers the namespace (retention RETENTION, 72h as in start:cluster) and the service's Keyword search
+# attributes (arguments: their names).
 # Safe to run again: existing ones are left alone. With SQL visibility search attributes belong to a namespace.
 set -eu
 NAMESPACE=${NAMESPACE:-default}
+RETENTION=${RETENTION:-72h}
 HOST=${TEMPORAL_ADDRESS%:*}
 PORT=${TEMPORAL_ADDRESS##*:}
 # The CLI may try an IPv6 address first on Docker networks (as samples-server's script notes): use IPv4 when known.
@@ -17,7 +19,7 @@ until temporal operator cluster health --address "$ADDRESS"; do
 done
 
 temporal operator namespace describe --address "$ADDRESS" -n "$NAMESPACE" >/dev/null 2>&1 ||
-  temporal operator namespace create --address "$ADDRESS" -n "$NAMESPACE"
+  temporal operator namespace create --address "$ADDRESS" -n "$NAMESPACE" --retention "$RETENTION"
 
 for name in "$@"; do
   tries=0
