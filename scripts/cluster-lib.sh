@@ -14,6 +14,9 @@ TEMPORAL_UI_VERSION=v2.42.1
 SERVER_HOME=$CACHE/temporal-server-$TEMPORAL_SERVER_VERSION
 UI_HOME=$CACHE/temporal-ui-$TEMPORAL_UI_VERSION
 CLUSTER_STATE=$STATE/cluster
+# One engine B per machine, like the stack's dockerd and its /var/lib/docker: its networks (and their bridges and
+# iptables rules) are the machine's, so a second clone of the project must find the same engine, not make another.
+ENGINE_B_DATA=/var/lib/dispatch-engine-b
 # Short and fixed: a unix socket path is limited to 108 bytes, and engine B's containerd puts its sockets below it.
 ENGINE_B_EXEC=/run/dispatch-engine-b
 ENGINE_B_SOCKET=$ENGINE_B_EXEC/docker.sock
@@ -71,15 +74,18 @@ ALTER ROLE temporal PASSWORD '$password';
 SQL
   for pair in temporal:temporal temporal_visibility:visibility; do
     db=${pair%%:*} dir=${pair#*:}
-    sql_tool() { SQL_PASSWORD=$password "$SERVER_HOME/bin/sql" --plugin postgres12 --ep 127.0.0.1 -p 5432 -u temporal --db "$db" "$@"; }
+    sql_tool() {
+      SQL_PASSWORD=$password "$SERVER_HOME/bin/sql" --plugin postgres12 --ep 127.0.0.1 -p 5432 -u temporal --db "$db" "$@" \
+        >>"$STATE/logs/temporal-schema.log" 2>&1 ||
+        { log "temporal-sql-tool $1 of $db failed; see $STATE/logs/temporal-schema.log"; exit 1; }
+    }
     if ! su postgres -c "psql -tAc \"select 1 from pg_database where datname='$db'\"" | grep -q 1; then
       log "creating the Temporal database $db and its schema"
-      sql_tool create-database >>"$STATE/logs/temporal-schema.log" 2>&1
-      sql_tool setup-schema -v 0.0 >>"$STATE/logs/temporal-schema.log" 2>&1
+      sql_tool create-database
     fi
-    # Applies only the versions the database does not have yet: a no-op once migrated.
-    sql_tool update-schema -d "$SERVER_HOME/schema/postgresql/v12/$dir/versioned" >>"$STATE/logs/temporal-schema.log" 2>&1 ||
-      { log "the Temporal schema update of $db failed; see $STATE/logs/temporal-schema.log"; exit 1; }
+    # Both are no-ops on a schema already there, and finish one a start interrupted before.
+    sql_tool setup-schema -v 0.0
+    sql_tool update-schema -d "$SERVER_HOME/schema/postgresql/v12/$dir/versioned"
   done
 }
 
@@ -137,21 +143,22 @@ engine_b() { docker -H "unix://$ENGINE_B_SOCKET" "$@"; }
 start_engine_b() {
   engine_b info >/dev/null 2>&1 && return
   log "starting Docker engine B (socket $ENGINE_B_SOCKET)"
-  mkdir -p "$CLUSTER_STATE/engine-b" "$ENGINE_B_EXEC"
+  mkdir -p "$ENGINE_B_DATA" "$ENGINE_B_EXEC"
   # No default bridge (it would be docker0 again, engine A's); builds use the worker's own build network.
-  spawn dockerd-b dockerd --storage-driver overlay2 --data-root "$CLUSTER_STATE/engine-b" --exec-root "$ENGINE_B_EXEC" \
+  spawn dockerd-b dockerd --storage-driver overlay2 --data-root "$ENGINE_B_DATA" --exec-root "$ENGINE_B_EXEC" \
     --host "unix://$ENGINE_B_SOCKET" --pidfile "$ENGINE_B_EXEC/docker.pid" --bridge none \
     --default-address-pool "base=$ENGINE_B_POOL,size=24"
   wait_for dockerd-b 60 engine_b info
 }
 
-# start_api NAME PORT
+# start_api NAME PORT: a port already answering /healthz is an API (ours, or one started before); anything else
+# holding it stops the start (already_serving).
 start_api() {
   local name=$1 port=$2
-  alive "$name" || port_open "$port" || {
-    log "starting the API $name on 127.0.0.1:$port"
-    spawn "$name" env API_PORT="$port" node --import tsx "$ROOT/api/main.ts"
-  }
+  alive "$name" && return
+  already_serving "$name" "$port" curl -fsS "http://127.0.0.1:$port/healthz" && return
+  log "starting the API $name on 127.0.0.1:$port"
+  spawn "$name" env API_PORT="$port" node --import tsx "$ROOT/api/main.ts"
 }
 
 # start_worker NAME SOCKET METRICS_PORT

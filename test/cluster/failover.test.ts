@@ -52,6 +52,7 @@ describe('the cluster survives its parts dying', () => {
   afterAll(async () => {
     wheel?.openGate();
     await wheel?.close();
+    await removeTestOrg();
     // Back to the cluster's own configuration: workers without this test's allowed hosts.
     await kill('worker-a', 'SIGTERM').catch(() => undefined);
     await kill('worker-b', 'SIGTERM').catch(() => undefined);
@@ -59,6 +60,19 @@ describe('the cluster survives its parts dying', () => {
     await database.pool.end();
     await temporal.connection.close();
   });
+
+  /** The cluster's database is the operator's own: leave nothing of this run in it (images, base images, the org). */
+  async function removeTestOrg() {
+    for (const kind of ['image', 'baseimage'] as const) {
+      const listed = (await backup('GET', `/v1/${kind}`)).body as Array<{ name: string }>;
+      for (const { name } of listed) await backup('DELETE', `/v1/${kind}/${name}`);
+      await eventually(`every ${kind} of ${org} to be gone`, async () => {
+        const left = (await backup('GET', `/v1/${kind}`)).body as unknown[];
+        return left.length === 0 ? true : undefined;
+      });
+    }
+    await database.db.execute(sql`delete from organizations where name = ${org}`); // its tokens go with it
+  }
 
   /** Posts an image whose install downloads the held wheel; answers once pip is waiting for it. */
   async function imageHeldInInstall(name: string) {
