@@ -21,7 +21,17 @@ export type AppDeps = {
  * What authentication found. `org` is unset for the platform token, which belongs to no org: no route that reads
  * the org admits the platform role (api/permissions.ts), so no handler ever reads it unset.
  */
-export type AppEnv = { Variables: { org: string; role: Role; resource?: string } };
+export type AppEnv = {
+  Variables: {
+    org: string;
+    role: Role;
+    resource?: string;
+    /** The token's row id: a token it creates is tied to it (db/tokens.ts createTokenAs). */
+    tokenId: string;
+    /** Checks the token again; 401 if it was deleted or expired since (see stillAuthorizedAfterBody). */
+    recheckToken: () => Promise<void>;
+  };
+};
 
 export const ORG_HEADER = 'X-Dispatch-Org';
 const BEARER = /^Bearer\s+(\S+)$/i;
@@ -39,6 +49,12 @@ export function authenticate({ database }: AppDeps) {
     if (!principal) throw new ApiError(401, 'invalid bearer token');
     if (principal.expired) throw new ApiError(401, 'token expired');
     c.set('role', principal.role);
+    c.set('tokenId', principal.tokenId);
+    c.set('recheckToken', async () => {
+      const again = await findPrincipal(database.db, token);
+      if (again?.tokenId !== principal.tokenId) throw new ApiError(401, 'invalid bearer token');
+      if (again.expired) throw new ApiError(401, 'token expired');
+    });
     // The platform token acts in no org, so an org header has nothing to select or refuse.
     if (principal.org === null) return next();
     const requested = c.req.header(ORG_HEADER);
@@ -49,6 +65,16 @@ export function authenticate({ database }: AppDeps) {
     await next();
   });
 }
+
+/**
+ * A body may take minutes to arrive (a slow client); the token was checked before it started. Checked again once the
+ * body is in, so a token deleted, expired or whose org was closed meanwhile changes nothing.
+ */
+export const stillAuthorizedAfterBody = createMiddleware<AppEnv>(async (c, next) => {
+  await c.req.arrayBuffer(); // read (and cached for the handler) before the check, whatever the route parses
+  await c.get('recheckToken')();
+  await next();
+});
 
 /** 403 unless the token's role is one of `roles`; also names the resource for the messages of later steps. */
 export function requireRole(roles: readonly Role[], resource: string) {

@@ -1,7 +1,7 @@
 import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import type { Role } from '../db/schema.js';
 import { bodyAsJson, limitBody, MAX_BODY_BYTES } from './body.js';
-import { ORG_HEADER, requireRole } from './context.js';
+import { ORG_HEADER, requireRole, stillAuthorizedAfterBody } from './context.js';
 import { errorSchema } from './resource-schema.js';
 
 // How the routes declare themselves: every /v1 operation is one `v1Route(...)`, which is at once its validation,
@@ -68,7 +68,10 @@ type V1Route = Omit<RouteConfig, 'security' | 'middleware'> & {
  * or YAML under the 1 MiB limit when the route declares one.
  */
 export function v1Route<const R extends V1Route>({ roles, resource, rawBody, ...config }: R) {
-  const readBody = config.request?.body === undefined ? [] : rawBody ? [limitBody] : [limitBody, bodyAsJson(resource)];
+  const readBody =
+    config.request?.body === undefined
+      ? []
+      : [limitBody, ...(rawBody ? [] : [bodyAsJson(resource)]), stillAuthorizedAfterBody];
   return createRoute({
     ...config,
     description: [config.description, `Roles: ${roles.join(', ')}.`].filter(Boolean).join(' '),

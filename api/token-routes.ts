@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { createToken, deleteToken, listTokens, TOKEN_ORDER } from '../db/tokens.js';
+import { createTokenAs, deleteToken, listTokens, TOKEN_ORDER } from '../db/tokens.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { ApiError, isForeignKeyViolation } from './errors.js';
 import { errors, jsonAnswer, jsonOrYamlBody, v1Route } from './openapi-route.js';
@@ -57,17 +57,17 @@ export function tokenRoutes({ database }: AppDeps) {
     .openapi(route.create, async (c) => {
       const body = c.req.valid('json');
       const org = c.get('org');
-      const { createdAt, expiresAt, ...created } = await createToken(
-        db,
-        org,
-        body.role,
-        body.name,
-        body.expiresInDays,
-      ).catch((err: unknown) => {
-        // The org was deleted since this request's token was checked (its tokens with it).
-        if (isForeignKeyViolation(err)) throw new ApiError(401, 'invalid bearer token');
-        throw err;
-      });
+      // Tied to the caller's token: refused if it went away while the request was in flight, and capped at its
+      // expiry, so a short-lived admin token cannot mint a longer-lived one.
+      const made = await createTokenAs(db, c.get('tokenId'), org, body.role, body.name, body.expiresInDays).catch(
+        (err: unknown) => {
+          // The org's deletion got there first (its tokens with it).
+          if (isForeignKeyViolation(err)) throw new ApiError(401, 'invalid bearer token');
+          throw err;
+        },
+      );
+      if (!made) throw new ApiError(401, 'invalid bearer token');
+      const { createdAt, expiresAt, ...created } = made;
       return c.json(
         { ...created, createdTime: unixSeconds(createdAt), expiresAt: expiresAt?.toISOString() ?? null },
         201,

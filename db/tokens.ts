@@ -34,6 +34,42 @@ export async function createToken(db: Queryable, org: string, role: OrgRole, nam
   return { token, id: row.id, org, role, name, createdAt: row.createdAt, expiresAt: row.expiresAt };
 }
 
+/**
+ * A token an org admin makes with their own token (`creatorTokenId`), in one statement: only while that token is
+ * still there, unexpired and of the same org (FOR KEY SHARE holds off its deletion, and so the org's, until this
+ * commits), and never outliving it. Undefined when the creator's token is gone: a deleted org cannot be handed a
+ * token by a request that started before it was deleted, whoever later opens an org of the same name.
+ */
+export async function createTokenAs(
+  db: Queryable,
+  creatorTokenId: string,
+  org: string,
+  role: OrgRole,
+  name: string,
+  expiresInDays?: number,
+) {
+  return db.transaction(async (tx) => {
+    const [creator] = await tx
+      .select({ expiresAt: apiTokens.expiresAt })
+      .from(apiTokens)
+      .where(
+        and(
+          eq(apiTokens.id, creatorTokenId),
+          eq(apiTokens.org, org),
+          sql`coalesce(${apiTokens.expiresAt} > now(), true)`,
+        ),
+      )
+      .for('key share');
+    if (!creator) return undefined;
+    const created = await createToken(tx, org, role, name, expiresInDays);
+    if (creator.expiresAt && (!created.expiresAt || created.expiresAt > creator.expiresAt)) {
+      await tx.update(apiTokens).set({ expiresAt: creator.expiresAt }).where(eq(apiTokens.id, created.id));
+      return { ...created, expiresAt: creator.expiresAt };
+    }
+    return created;
+  });
+}
+
 /** A platform admin token: it opens and closes organizations, and acts in none. Answered in clear, this once. */
 export async function createPlatformToken(db: Queryable, name: string) {
   const token = newSecret();

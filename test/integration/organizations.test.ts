@@ -365,3 +365,61 @@ describe('dispatch CLI, organizations', () => {
     expect(bad.stderr).toContain('expected a number of days from 1 to 3650, such as 30d; got "forever"');
   });
 });
+
+describe('tokens made with tokens', () => {
+  it('never outlive the admin token that made them', async () => {
+    const org = await openOrg('short-lived-admin', { expiresInDays: 1 });
+    const made = await callWith(org.token, 'POST', '/v1/token', { name: 'forever', role: 'admin' });
+    expect(made.status).toBe(201);
+    const [creator] = await service.database.db
+      .select({ expiresAt: apiTokens.expiresAt })
+      .from(apiTokens)
+      .where(eq(apiTokens.org, org.name))
+      .orderBy(apiTokens.createdAt)
+      .limit(1);
+    expect(made.body.expiresAt).toBe(creator!.expiresAt!.toISOString());
+  });
+
+  it('are refused when the admin token went away while the request body was still arriving', async () => {
+    const org = await openOrg('slow-body');
+    let finish!: () => void;
+    const released = new Promise<void>((resolve) => (finish = resolve));
+    const json = new TextEncoder().encode(JSON.stringify({ name: 'minted late', role: 'admin' }));
+    // The body's first byte once the server reads it (after the token was checked), the rest once the test has
+    // deleted the org (and with it the token). No queue ahead of the reader: highWaterMark 0.
+    let reading!: () => void;
+    const bodyRead = new Promise<void>((resolve) => (reading = resolve));
+    let pulls = 0;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          if (pulls++ === 0) {
+            reading();
+            controller.enqueue(json.slice(0, 1));
+            return;
+          }
+          await released;
+          controller.enqueue(json.slice(1));
+          controller.close();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const answer = service.app.request('/v1/token', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${org.token}`, 'Content-Type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    await bodyRead;
+    expect((await asPlatform('DELETE', `/v1/org/${org.name}`)).status).toBe(200);
+    // Someone else opens an org of the same name before the slow body ends.
+    expect((await asPlatform('POST', '/v1/org', { name: org.name })).status).toBe(201);
+    finish();
+    const response = await answer;
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ code: 401, message: 'invalid bearer token' });
+    const tokens = await service.database.db.select().from(apiTokens).where(eq(apiTokens.org, org.name));
+    expect(tokens.map((t) => t.name)).not.toContain('minted late');
+  });
+});
