@@ -7,10 +7,12 @@ import { noPullAuth, type PullAuth } from './registry-auth.js';
 import { classifyDockerFailure } from './failures.js';
 import { IMAGE_TEMPLATE_LABEL } from './build-inputs.js';
 
-/** `<any registry>/dispatch/<image id>[:tag]`: the shape of every image the service pushes (build-image.ts). */
+/**
+ * `<any registry>[/<path>]/dispatch/<image id>[:tag]`: the shape of every image the service pushes (build-image.ts),
+ * also when IMAGE_REGISTRY carries a path (`registry.example/acme`).
+ */
 export function isServiceBuiltImage(dockerUrl: string): boolean {
-  const path = repositoryOf(dockerUrl).split('/').slice(1).join('/');
-  return /^dispatch\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(path);
+  return /(^|\/)dispatch\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(repositoryOf(dockerUrl));
 }
 
 /** Pulls a base image (verification, re-verification): never one the service built, whoever names it. */

@@ -42,7 +42,9 @@ describe('images the service built', () => {
     const id = '0c0a5f52-9d8e-4a7e-9a37-0d4f3c2b1a00';
     expect(isServiceBuiltImage(`127.0.0.1:5000/dispatch/${id}:abc`)).toBe(true);
     expect(isServiceBuiltImage(`localhost:5000/dispatch/${id}@sha256:${'a'.repeat(64)}`)).toBe(true);
+    expect(isServiceBuiltImage(`registry.example/acme/dispatch/${id}:abc`)).toBe(true);
     expect(isServiceBuiltImage('127.0.0.1:5000/dispatch-fixtures/python3-base:bookworm')).toBe(false);
+    expect(isServiceBuiltImage(`127.0.0.1:5000/notdispatch/${id}:abc`)).toBe(false);
     expect(isServiceBuiltImage('docker.io/dispatchframework/python3-base:0.0.13')).toBe(false);
   });
 });
