@@ -42,17 +42,35 @@ export const REDACT_PATHS = REDACTED_KEYS.flatMap((key) =>
 );
 
 /** `scheme://user:password@host`: the password of any URL in a string (DATABASE_URL, a registry URL) goes. */
-const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*):[^\s/@]*@/gi;
-export const scrubUrlCredentials = (text: string) => text.replace(URL_CREDENTIALS, `$1:${REDACTED}@`);
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*):\S*@/gi;
+/** The service's own bearer tokens (db/tokens.ts newSecret), wherever a string carries one. */
+const SERVICE_TOKEN = /\bdsp_[A-Za-z0-9_-]{16,}/g;
+export const scrubUrlCredentials = (text: string) =>
+  text.replace(URL_CREDENTIALS, `$1:${REDACTED}@`).replace(SERVICE_TOKEN, REDACTED);
 
-/** Copies `value` with every string's URL passwords scrubbed; unchanged parts keep their identity. */
+/**
+ * Any key that names a secret, in any case and at any depth (platformToken, PGPASSWORD, SQL_PASSWORD...): the
+ * safety net behind pino's exact paths above.
+ */
+const SECRET_KEY = /token|passw|secret|authori[sz]ation|cookie|registry-auth|authconfig|credential/i;
+const MAX_DEPTH = 8;
+
+/** Copies `value` with secret-named keys, URL passwords and service tokens scrubbed; too-deep parts dropped. */
 function scrubbed(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubUrlCredentials(value);
-  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > MAX_DEPTH) return '[too deep to log]';
   if (Array.isArray(value)) return value.map((item) => scrubbed(item, depth + 1));
   if (value instanceof Error) return scrubUrlCredentials(value.stack ?? value.message);
   if (Object.getPrototypeOf(value) !== Object.prototype) return value;
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, scrubbed(item, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [
+      key,
+      SECRET_KEY.test(key) && typeof item !== 'number' && typeof item !== 'boolean'
+        ? REDACTED
+        : scrubbed(item, depth + 1),
+    ]),
+  );
 }
 
 // One destination for every logger of the process: synchronous writes, so the last lines before an exit are kept.

@@ -53,6 +53,26 @@ describe('logger', () => {
     });
   });
 
+  it('redacts secret-named keys in any case, service tokens in any string, and what is nested too deep', () => {
+    const { logger, lines, parsed } = capture();
+    const token = `dsp_${'A1b2C3d4'.repeat(5)}`;
+    let deep: Record<string, unknown> = { note: 'bottom' };
+    for (let i = 0; i < 12; i++) deep = { level: deep };
+    logger.warn(`a caller sent ${token}`, {
+      platformToken: 'pt-0001',
+      PGPASSWORD: 'pw-0012',
+      config: { SQL_PASSWORD: 'pw-0013', Password: 'pw-0014' },
+      detail: `Authorization: Bearer ${token}`,
+      deletedTokens: 2,
+      deep,
+    });
+    const text = lines.join('');
+    for (const secret of ['pt-0001', 'pw-0012', 'pw-0013', 'pw-0014', token]) expect(text).not.toContain(secret);
+    expect(parsed()[0]).toMatchObject({ platformToken: REDACTED, PGPASSWORD: REDACTED, deletedTokens: 2 });
+    expect(text).toContain('[too deep to log]');
+    expect(scrubUrlCredentials('postgres://u:p@ss@db/x')).toBe(`postgres://u:${REDACTED}@db/x`);
+  });
+
   it('scrubs the password of any URL, in messages, fields and errors', () => {
     const { logger, lines } = capture();
     logger.error('cannot reach postgres://dispatch:pw-0009@db:5432/dispatch', {
