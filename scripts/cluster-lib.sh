@@ -110,10 +110,13 @@ start_temporal_server() {
   cluster_server_answering && return
   port_open 7233 && { log "port 7233 is held by something that is not the cluster's Temporal server"; exit 1; }
   log "starting the Temporal server $TEMPORAL_SERVER_VERSION on PostgreSQL (gRPC 127.0.0.1:7233)"
-  # `env`: assignments before a shell function (spawn) do not reach the processes it starts.
-  spawn temporal-server env TEMPORAL_DB_PASSWORD="$(temporal_db_password)" \
-    TEMPORAL_DYNAMIC_CONFIG="$ROOT/deploy/dynamicconfig/development-sql.yaml" "$SERVER_HOME/bin/server" --root "$ROOT/deploy" --config temporal --env cluster \
-    --allow-no-auth start
+  # Exported in a subshell, not passed as `env NAME=value`: a command line is readable by every user (ps).
+  (
+    export TEMPORAL_DB_PASSWORD TEMPORAL_DYNAMIC_CONFIG="$ROOT/deploy/dynamicconfig/development-sql.yaml"
+    TEMPORAL_DB_PASSWORD=$(temporal_db_password)
+    spawn temporal-server "$SERVER_HOME/bin/server" --root "$ROOT/deploy" --config temporal --env cluster \
+      --allow-no-auth start
+  )
   wait_for temporal-server 90 cluster_server_answering
 }
 
