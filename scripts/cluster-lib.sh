@@ -5,7 +5,7 @@
 #   - the namespace and the Keyword search attributes the workflows set;
 #   - the Temporal Web UI server (its own Go module) on 127.0.0.1:8233;
 #   - two API processes (8080, 8081) and two workers, each building on its own Docker engine: engine A is the stack's
-#     dockerd, engine B a second dockerd with its own data-root, exec-root, socket and no default bridge; both push to
+#     dockerd, engine B a second dockerd with its own data-root, exec-root, socket and default bridge; both push to
 #     the one registry on 127.0.0.1:5000 (loopback, which every engine trusts over plain HTTP).
 # Every piece is started only when it is not answering, so a second start takes seconds.
 
@@ -23,6 +23,10 @@ ENGINE_B_SOCKET=$ENGINE_B_EXEC/docker.sock
 # Engine B's networks come from a pool of their own: each engine only knows its own networks, so with the same
 # defaults both would give their build network the same subnet.
 ENGINE_B_POOL=172.30.0.0/16
+# Engine B's default bridge, made by this script: with `--bridge none` dockerd deletes docker0 (engine A's) at start,
+# and without -b it would take docker0 as its own.
+ENGINE_B_BRIDGE=dispatch-b0
+ENGINE_B_BRIDGE_ADDRESS=172.29.0.1/24
 CLUSTER_PROCESSES="worker-b worker-a api-2 api-1 temporal-ui temporal-server dockerd-b"
 
 # go_build_once DIR WHAT MODULE@VERSION...: `go install` into DIR/bin unless its binaries are there. Never at run time.
@@ -147,9 +151,14 @@ start_engine_b() {
   engine_b info >/dev/null 2>&1 && return
   log "starting Docker engine B (socket $ENGINE_B_SOCKET)"
   mkdir -p "$ENGINE_B_DATA" "$ENGINE_B_EXEC"
-  # No default bridge (it would be docker0 again, engine A's); builds use the worker's own build network.
+  if ! ip link show "$ENGINE_B_BRIDGE" >/dev/null 2>&1; then
+    ip link add "$ENGINE_B_BRIDGE" type bridge
+    ip addr add "$ENGINE_B_BRIDGE_ADDRESS" dev "$ENGINE_B_BRIDGE"
+    ip link set "$ENGINE_B_BRIDGE" up
+  fi
+  # Builds use the worker's own build network; the default bridge is only engine B's own.
   spawn dockerd-b dockerd --storage-driver overlay2 --data-root "$ENGINE_B_DATA" --exec-root "$ENGINE_B_EXEC" \
-    --host "unix://$ENGINE_B_SOCKET" --pidfile "$ENGINE_B_EXEC/docker.pid" --bridge none \
+    --host "unix://$ENGINE_B_SOCKET" --pidfile "$ENGINE_B_EXEC/docker.pid" --bridge "$ENGINE_B_BRIDGE" \
     --default-address-pool "base=$ENGINE_B_POOL,size=24"
   wait_for dockerd-b 60 engine_b info
 }

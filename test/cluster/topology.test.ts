@@ -71,6 +71,17 @@ describe('the cluster topology', () => {
     },
   );
 
+  it("each engine keeps its own default bridge: engine B's start leaves engine A's docker0 alone", async () => {
+    const bridges = await Promise.all(
+      Object.values(ENGINES).map(async (engine) =>
+        bridgeInterfaceOf((await engine.getNetwork('bridge').inspect()) as NetworkInspect),
+      ),
+    );
+    expect(bridges).toEqual(['docker0', 'dispatch-b0']);
+    for (const bridge of bridges)
+      expect(() => execFileSync('ip', ['link', 'show', bridge], { stdio: 'ignore' })).not.toThrow();
+  });
+
   it('the two engines give their build networks different subnets', async () => {
     const subnets = await Promise.all(
       Object.values(ENGINES).map(
