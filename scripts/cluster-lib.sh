@@ -20,9 +20,9 @@ ENGINE_B_DATA=/var/lib/dispatch-engine-b
 # Short and fixed: a unix socket path is limited to 108 bytes, and engine B's containerd puts its sockets below it.
 ENGINE_B_EXEC=/run/dispatch-engine-b
 ENGINE_B_SOCKET=$ENGINE_B_EXEC/docker.sock
-# Engine B's networks come from a pool of their own: each engine only knows its own networks, so with the same
-# defaults both would give their build network the same subnet.
-ENGINE_B_POOL=172.30.0.0/16
+# No --default-address-pool for engine B: with one set, a dockerd start that finds its old default network deletes
+# the interface docker0 (engine A's) by name. Without it, each engine picks subnets no host route uses yet, so the
+# two engines' networks still differ (test/cluster/topology.test.ts).
 # Engine B's default bridge, made by this script: with `--bridge none` dockerd deletes docker0 (engine A's) at start,
 # and without -b it would take docker0 as its own.
 ENGINE_B_BRIDGE=dispatch-b0
@@ -158,8 +158,7 @@ start_engine_b() {
   fi
   # Builds use the worker's own build network; the default bridge is only engine B's own.
   spawn dockerd-b dockerd --storage-driver overlay2 --data-root "$ENGINE_B_DATA" --exec-root "$ENGINE_B_EXEC" \
-    --host "unix://$ENGINE_B_SOCKET" --pidfile "$ENGINE_B_EXEC/docker.pid" --bridge "$ENGINE_B_BRIDGE" \
-    --default-address-pool "base=$ENGINE_B_POOL,size=24"
+    --host "unix://$ENGINE_B_SOCKET" --pidfile "$ENGINE_B_EXEC/docker.pid" --bridge "$ENGINE_B_BRIDGE"
   wait_for dockerd-b 60 engine_b info
 }
 
