@@ -20,25 +20,24 @@ ENGINE_B_DATA=/var/lib/dispatch-engine-b
 # Short and fixed: a unix socket path is limited to 108 bytes, and engine B's containerd puts its sockets below it.
 ENGINE_B_EXEC=/run/dispatch-engine-b
 ENGINE_B_SOCKET=$ENGINE_B_EXEC/docker.sock
-# No --default-address-pool for engine B: with one set, a dockerd start that finds its old default network deletes
-# the interface docker0 (engine A's) by name. Without it, each engine picks subnets no host route uses yet, so the
-# two engines' networks still differ (test/cluster/topology.test.ts).
-# Engine B's default bridge, made by this script: with `--bridge none` dockerd deletes docker0 (engine A's) at start,
-# and without -b it would take docker0 as its own.
+# Engine B's default bridge, made by this script: without -b it would take docker0 (engine A's) as its own. Two
+# dockerd flags delete docker0 by name and are not used: --bridge none (at every start) and --default-address-pool
+# (on a start that finds its old default network). Without a pool each engine picks subnets no host route uses, so
+# the two engines' networks still differ (test/cluster/topology.test.ts checks both).
 ENGINE_B_BRIDGE=dispatch-b0
 ENGINE_B_BRIDGE_ADDRESS=172.29.0.1/24
 CLUSTER_PROCESSES="worker-b worker-a api-2 api-1 temporal-ui temporal-server dockerd-b"
 
-# go_build_once DIR WHAT MODULE@VERSION...: `go install` into DIR/bin unless its binaries are there. Never at run time.
+# go_build_once DIR WHAT MODULE@VERSION...: `go install` into DIR/bin unless a build there finished (DIR/.built).
 go_build_once() {
   local home=$1 what=$2; shift 2
-  [ -x "$home/bin/done" ] && return
+  [ -f "$home/.built" ] && return
   have go || { log "building $what needs Go (https://go.dev/dl; Debian's golang-go is too old)"; exit 1; }
   log "building $what from its Go module (once, a few minutes; cached in $home)"
   mkdir -p "$home/bin"
   GOBIN=$home/bin GOFLAGS=-mod=mod go install "$@" >"$STATE/logs/go-install-$(basename "$home").log" 2>&1 ||
     { log "go install failed; see $STATE/logs/go-install-$(basename "$home").log"; exit 1; }
-  printf '#!/bin/sh\n# marks a finished build\n' >"$home/bin/done" && chmod +x "$home/bin/done"
+  touch "$home/.built"
 }
 
 ensure_temporal_server() {
@@ -93,8 +92,6 @@ SQL
   done
 }
 
-temporal_healthy() { "$TEMPORAL_BIN" operator cluster health --address 127.0.0.1:7233; }
-
 # True when 7233 is answered by the cluster's own server: its persistence is PostgreSQL, the dev server's SQLite.
 cluster_server_answering() {
   "$TEMPORAL_BIN" operator cluster describe --address 127.0.0.1:7233 -o json 2>/dev/null |
@@ -131,7 +128,7 @@ register_namespace() {
   wait_for temporal-server 30 "$TEMPORAL_BIN" operator search-attribute list --address 127.0.0.1:7233 --namespace default
   local existing
   existing=$("$TEMPORAL_BIN" operator search-attribute list --address 127.0.0.1:7233 --namespace default)
-  for attr in DispatchOrg DispatchKind DispatchName DispatchStatus; do
+  for attr in $SEARCH_ATTRIBUTES; do
     grep -qw "$attr" <<<"$existing" && continue
     "$TEMPORAL_BIN" operator search-attribute create --address 127.0.0.1:7233 --namespace default \
       --name "$attr" --type Keyword >/dev/null

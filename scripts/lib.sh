@@ -14,9 +14,10 @@ already_serving() {
   exit 1
 }
 
-# The search attributes the workflows set (see workflows/search-attributes.ts).
+# The search attributes the workflows set (see workflows/search-attributes.ts), all Keyword.
+SEARCH_ATTRIBUTES="DispatchOrg DispatchKind DispatchName DispatchStatus"
 search_attribute_flags() {
-  for attr in DispatchOrg DispatchKind DispatchName DispatchStatus; do
+  for attr in $SEARCH_ATTRIBUTES; do
     printf -- '--search-attribute %s=Keyword ' "$attr"
   done
 }
