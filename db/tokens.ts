@@ -17,25 +17,36 @@ export const MAX_TOKEN_DAYS = 3650;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const newSecret = () => `dsp_${randomBytes(32).toString('base64url')}`;
-const expiry = (days: number | undefined) =>
-  days === undefined ? null : sql`now() + make_interval(days => ${Math.trunc(days)})`;
+/** `days` from now, never past `notAfter` (the expiry of the token a token is made with). */
+function expiry(days: number | undefined, notAfter?: Date | null) {
+  const asked = days === undefined ? null : sql`now() + make_interval(days => ${Math.trunc(days)})`;
+  if (!notAfter) return asked;
+  return asked ? sql`least(${asked}, ${notAfter.toISOString()}::timestamptz)` : notAfter;
+}
 
 /**
  * Creates a token of `org` and answers it in clear: the only time it is ever visible. `expiresInDays`: refused
  * after that many days (the caller checks the bound, MAX_TOKEN_DAYS). The org must exist (a foreign key).
  */
-export async function createToken(db: Queryable, org: string, role: OrgRole, name: string, expiresInDays?: number) {
+export async function createToken(
+  db: Queryable,
+  org: string,
+  role: OrgRole,
+  name: string,
+  expiresInDays?: number,
+  notAfter?: Date | null,
+) {
   const token = newSecret();
   const [row] = await db
     .insert(apiTokens)
-    .values({ org, role, name, tokenSha256: sha256(token), expiresAt: expiry(expiresInDays) })
+    .values({ org, role, name, tokenSha256: sha256(token), expiresAt: expiry(expiresInDays, notAfter) })
     .returning();
   if (!row) throw new Error('token was not stored');
   return { token, id: row.id, org, role, name, createdAt: row.createdAt, expiresAt: row.expiresAt };
 }
 
 /**
- * A token an org admin makes with their own token (`creatorTokenId`), in one statement: only while that token is
+ * A token an org admin makes with their own token (`creatorTokenId`), in one transaction: only while that token is
  * still there, unexpired and of the same org (FOR KEY SHARE holds off its deletion, and so the org's, until this
  * commits), and never outliving it. Undefined when the creator's token is gone: a deleted org cannot be handed a
  * token by a request that started before it was deleted, whoever later opens an org of the same name.
@@ -60,13 +71,7 @@ export async function createTokenAs(
         ),
       )
       .for('key share');
-    if (!creator) return undefined;
-    const created = await createToken(tx, org, role, name, expiresInDays);
-    if (creator.expiresAt && (!created.expiresAt || created.expiresAt > creator.expiresAt)) {
-      await tx.update(apiTokens).set({ expiresAt: creator.expiresAt }).where(eq(apiTokens.id, created.id));
-      return { ...created, expiresAt: creator.expiresAt };
-    }
-    return created;
+    return creator && createToken(tx, org, role, name, expiresInDays, creator.expiresAt);
   });
 }
 
