@@ -87,18 +87,6 @@ export function apiClient(port: number, token: string) {
   };
 }
 
-/** Waits for a resource to settle (READY or ERROR) through `api`. */
-export function settled(api: Api, kind: 'baseimage' | 'image', name: string, timeoutMs = 240_000) {
-  return eventually(
-    `${kind} ${name} to be READY or ERROR`,
-    async () => {
-      const { status, body } = await api('GET', `/v1/${kind}/${name}`);
-      return status === 200 && ['READY', 'ERROR'].includes(body.status) ? body : undefined;
-    },
-    timeoutMs,
-  );
-}
-
 /** The identity (`pid@host`) of the worker running a workflow's pending activity of `type`, and its attempt. */
 export async function pendingActivity(workflowId: string, type: string) {
   const pending = (await temporal.workflow.getHandle(workflowId).describe()).raw.pendingActivities ?? [];

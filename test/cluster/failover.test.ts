@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workflowIdFor } from '../../workflows/jobs.js';
 import { REGISTRY, ROOT } from '../helpers/env.js';
 import { startHeldWheelServer } from '../helpers/held-wheel-server.js';
-import { eventually } from '../helpers/wait.js';
+import { eventually, settledBaseImage, settledImage } from '../helpers/wait.js';
 import {
   API_PORTS,
   apiClient,
@@ -19,7 +19,6 @@ import {
   kill,
   pendingActivity,
   pidOf,
-  settled,
   startCluster,
   temporal,
   testOrg,
@@ -46,7 +45,7 @@ describe('the cluster survives its parts dying', () => {
 
     const base = execFileSync(`${ROOT}test/fixtures/base-image.sh`, ['python3', REGISTRY], { encoding: 'utf8' }).trim();
     expect((await api('POST', '/v1/baseimage', { name: 'py', dockerUrl: base, language: 'python3' })).status).toBe(201);
-    expect((await settled(api, 'baseimage', 'py')).status).toBe('READY');
+    expect((await settledBaseImage({ call: api }, 'py')).status).toBe('READY');
   });
 
   afterAll(async () => {
@@ -80,16 +79,12 @@ describe('the cluster survives its parts dying', () => {
     const manifest = `# run ${randomUUID()}\n${wheel.requirement}\n`;
     const created = await api('POST', '/v1/image', { name, baseImageName: 'py', runtimeDependencies: { manifest } });
     expect(created.status).toBe(201);
-    await wheelAskedFor();
+    await wheel.requested();
   }
-
-  /** Bounded, unlike wheel.requested(): a build that fails before it asks must fail the test, not hang it. */
-  const wheelAskedFor = () =>
-    eventually('pip to ask the wheel server for the wheel', async () => (wheel.requestCount() > 0 ? true : undefined));
 
   /** The image is READY with one successful build and one catalog holding the wheel. */
   async function expectBuiltOnce(name: string, through: Api = api) {
-    const image = await settled(through, 'image', name);
+    const image = await settledImage({ call: through }, name, 240_000);
     expect(image.reason).toEqual([]);
     expect(image.status).toBe('READY');
     const builds = (await through('GET', `/v1/image/${name}/builds`)).body;
@@ -121,7 +116,7 @@ describe('the cluster survives its parts dying', () => {
       const pending = await pendingActivity(workflowId, 'buildAndPush');
       return pending && pending.attempt >= 2 && pending.identity.startsWith(identityB) ? true : undefined;
     });
-    await wheelAskedFor(); // engine B's install reached the wheel server
+    await wheel.requested(); // engine B's install reached the wheel server
     wheel.openGate();
 
     const image = await expectBuiltOnce('failover');
@@ -157,7 +152,7 @@ describe('the cluster survives its parts dying', () => {
       language: 'python3',
     });
     expect(tagged.status).toBe(201);
-    expect((await settled(backup, 'baseimage', 'py-again')).status).toBe('READY');
+    expect((await settledBaseImage({ call: backup }, 'py-again')).status).toBe('READY');
 
     await startCluster({ BUILD_ALLOWED_HOSTS: allowedHosts });
     expect((await api('GET', '/v1/baseimage/py-again')).status).toBe(200);

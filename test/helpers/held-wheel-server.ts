@@ -55,9 +55,21 @@ export async function startHeldWheelServer(host: string, name = 'dispatch_crash_
     requirement: `${name.replace(/_/g, '-')} @ ${url}`,
     /** Downloads asked for since the start (or the last closeGate). */
     requestCount: () => requests,
-    async requested(): Promise<void> {
+    /** Resolves once a download was asked for; rejects after `timeoutMs` (a build that failed first never asks). */
+    async requested(timeoutMs = 120_000): Promise<void> {
       if (requests > 0) return;
-      await new Promise<void>((resolve) => waiters.push(resolve));
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await new Promise<void>((resolve, reject) => {
+          waiters.push(resolve);
+          timer = setTimeout(
+            () => reject(new Error(`no download of ${file} asked for within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+        });
+      } finally {
+        clearTimeout(timer);
+      }
     },
     openGate() {
       open = true;

@@ -22,13 +22,11 @@ export async function eventually<T>(
 
 type Settled = { status: string; reason: string[]; digest?: string | null; [field: string]: unknown };
 
+/** Anything that calls the API as a test's org: a TestService, or a client of a running API process. */
+type Caller = Pick<TestService, 'call'>;
+
 /** Waits until a resource reaches READY or ERROR and answers it. */
-function settled(
-  service: TestService,
-  kind: 'baseimage' | 'image',
-  name: string,
-  timeoutMs?: number,
-): Promise<Settled> {
+function settled(service: Caller, kind: 'baseimage' | 'image', name: string, timeoutMs?: number): Promise<Settled> {
   return eventually(
     `${kind} ${name} to be READY or ERROR`,
     async () => {
@@ -39,9 +37,9 @@ function settled(
   );
 }
 
-export const settledBaseImage = (service: TestService, name: string, timeoutMs?: number) =>
+export const settledBaseImage = (service: Caller, name: string, timeoutMs?: number) =>
   settled(service, 'baseimage', name, timeoutMs);
 
 /** Image builds install real packages from the real registries: allow them minutes. */
-export const settledImage = (service: TestService, name: string, timeoutMs = 170_000) =>
+export const settledImage = (service: Caller, name: string, timeoutMs = 170_000) =>
   settled(service, 'image', name, timeoutMs);
