@@ -1,4 +1,5 @@
-import { log } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
+import { namesMissingOrganization } from '../db/organizations.js';
 import {
   isDockerUrlInUse,
   findBaseImage,
@@ -113,7 +114,12 @@ export const createActivities = (deps: ActivityDeps) => {
     },
 
     async openRebuild(open: RebuildOpen): Promise<void> {
-      await openRebuild(db, open);
+      await openRebuild(db, open).catch((err: unknown) => {
+        // A schedule's run that fired as its org was deleted: no retry can bring the org back.
+        if (namesMissingOrganization(err))
+          throw ApplicationFailure.nonRetryable(`organization ${open.org} no longer exists`);
+        throw err;
+      });
     },
 
     async selectRebuildImages({ org, selector }: { org: string; selector: RebuildSelector }) {

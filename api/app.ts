@@ -5,6 +5,7 @@ import { MAX_BODY_BYTES } from './body.js';
 import { bundleRoutes } from './bundle-routes.js';
 import { authenticate, type AppDeps, type AppEnv } from './context.js';
 import { openApiPage } from './docs/page.js';
+import { platformTokenRoutes } from './platform-token-routes.js';
 import { organizationRoutes } from './organization-routes.js';
 import { createErrorHandler, refuseInvalid } from './errors.js';
 import { imageRoutes } from './image-routes.js';
@@ -108,6 +109,7 @@ export function createApp(deps: AppDeps) {
   app.route('/v1/image', sbomRoutes(deps));
   app.route('/v1/token', tokenRoutes(deps));
   app.route('/v1/org', organizationRoutes(deps));
+  app.route('/v1/platform/token', platformTokenRoutes(deps));
   app.route('/v1/bundle', bundleRoutes(deps));
   app.route('/v1/rebuilds', rebuildRoutes(deps));
   app.route('/v1/rebuildschedules', scheduleRoutes(deps));

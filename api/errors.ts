@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { AppEnv } from './context.js';
 import { safeLine } from '../safe-text.js';
+import { namesMissingOrganization } from '../db/organizations.js';
 
 /** The one error type handlers throw; onError turns it (and everything else) into `{code, message}`. */
 export class ApiError extends Error {
@@ -16,16 +17,6 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
-}
-
-/** A Postgres foreign key violation (23503), as thrown by pg or wrapped by drizzle. */
-export function isForeignKeyViolation(err: unknown): boolean {
-  let at = err;
-  for (let depth = 0; depth < 5 && at && typeof at === 'object'; depth++) {
-    if ((at as { code?: unknown }).code === '23503') return true;
-    at = (at as { cause?: unknown }).cause;
-  }
-  return false;
 }
 
 export const notFound = (kind: string, name: string) => new ApiError(404, `${kind} ${name} not found`);
@@ -72,6 +63,8 @@ export function createErrorHandler(logger: Logger) {
       const status = err.status as ContentfulStatusCode;
       return c.json({ code: status, message: err.message || 'request refused' }, status);
     }
+    // The org was deleted while the request was in flight, and its tokens with it, the caller's included.
+    if (namesMissingOrganization(err)) return c.json({ code: 401, message: 'invalid bearer token' }, 401);
     if (err instanceof ScheduleNotFoundError) {
       return c.json({ code: 404, message: `the Temporal schedule behind ${c.req.path} no longer exists` }, 404);
     }

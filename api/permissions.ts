@@ -12,12 +12,14 @@ export const ADMINS: readonly Role[] = ['admin'];
 export const PLATFORM: readonly Role[] = ['platform'];
 
 export const ROLE_RULES =
-  'admin: everything in its org, and alone manages tokens; developer: images (and bundles of images), rebuilds and rebuild schedules, reading base images; viewer: reading only; platform (the operator, a token of no org): creating, listing and deleting organizations, and nothing inside them';
+  'admin: everything in its org, and alone manages tokens; developer: images (and bundles of images), rebuilds and rebuild schedules, reading base images; viewer: reading only; platform (the operator, a token of no org): creating, listing and deleting organizations and platform tokens, and nothing inside an org';
 
 /** Appended to a 403 that crosses the line between the platform and the orgs, saying which token would do. */
 export function refusalHint(role: Role, allowed: readonly Role[]): string {
-  if (role === 'platform') return ': the platform admin token manages organizations only; use a token of the org';
-  if (allowed.includes('platform')) return ': organizations are managed with the platform admin token only';
+  if (role === 'platform')
+    return ': the platform admin token manages organizations and platform tokens only; use a token of the org';
+  if (allowed.includes('platform'))
+    return ': organizations and platform tokens are managed with the platform admin token only';
   return '';
 }
 

@@ -32,7 +32,8 @@ export const TAG_DESCRIPTIONS: { name: string; description: string }[] = [
   { name: TAGS.tokens, description: "The org's bearer tokens; administrators only." },
   {
     name: TAGS.organizations,
-    description: 'The tenants of the service, opened and closed with the platform admin token (no org token).',
+    description:
+      'The tenants of the service, opened and closed with the platform admin token (no org token), and the platform admin tokens themselves.',
   },
   { name: TAGS.documentation, description: 'This description of the API.' },
 ];

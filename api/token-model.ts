@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { ORG_ROLES } from '../db/schema.js';
 import { MAX_TOKEN_DAYS } from '../db/tokens.js';
 import { ROLE_RULES } from './permissions.js';
-import { isoTime, PRINTABLE, PRINTABLE_RULE, unixTime } from './resource-schema.js';
+import { isoTime, PRINTABLE, PRINTABLE_RULE, unixSeconds, unixTime } from './resource-schema.js';
 
 // The contract of tokens: what POST /v1/token takes and what the token endpoints answer.
 
@@ -55,5 +55,29 @@ export const createdTokenSchema = z
 
 export const deletedTokenSchema = z.strictObject({ id: z.uuid(), deleted: z.literal(true) }).openapi('DeletedToken');
 
+/** A platform admin token, as POST /v1/platform/token takes it: no role (it is the platform's), no org. */
+export const platformTokenBodySchema = tokenBodySchema
+  .omit({ role: true })
+  .openapi('PlatformTokenBody', { description: 'A platform admin token to create (JSON or YAML).' });
+
+export const platformTokenSchema = tokenSchema
+  .omit({ role: true })
+  .openapi('PlatformToken', { description: 'A platform admin token, without its secret.' });
+
+export const createdPlatformTokenSchema = z
+  .strictObject({ token: createdTokenSchema.shape.token, ...platformTokenSchema.shape })
+  .openapi('CreatedPlatformToken', { description: 'A new platform admin token, with its secret.' });
+
+/** A token row as the lists and creations answer it: times in the contract's units, no secret, no sort key. */
+export function toTokenResource<T extends { createdAt: Date; expiresAt: Date | null }>({
+  createdAt,
+  expiresAt,
+  ...rest
+}: T) {
+  return { ...rest, createdTime: unixSeconds(createdAt), expiresAt: expiresAt?.toISOString() ?? null };
+}
+
 export type Token = z.infer<typeof tokenSchema>;
 export type CreatedToken = z.infer<typeof createdTokenSchema>;
+export type PlatformToken = z.infer<typeof platformTokenSchema>;
+export type CreatedPlatformToken = z.infer<typeof createdPlatformTokenSchema>;

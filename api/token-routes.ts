@@ -1,13 +1,19 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { createTokenAs, deleteToken, listTokens, TOKEN_ORDER } from '../db/tokens.js';
 import type { AppDeps, AppEnv } from './context.js';
-import { ApiError, isForeignKeyViolation } from './errors.js';
+import { ApiError } from './errors.js';
 import { errors, jsonAnswer, jsonOrYamlBody, v1Route } from './openapi-route.js';
 import { page, pageAnswer, PAGE_REFUSAL, pageQuery, pageWindow } from './paging.js';
 import { ADMINS } from './permissions.js';
-import { idParams, unixSeconds } from './resource-schema.js';
+import { idParams } from './resource-schema.js';
 import { TAGS } from './tags.js';
-import { createdTokenSchema, deletedTokenSchema, tokenBodySchema, tokenSchema } from './token-model.js';
+import {
+  createdTokenSchema,
+  deletedTokenSchema,
+  tokenBodySchema,
+  tokenSchema,
+  toTokenResource,
+} from './token-model.js';
 
 const common = { resource: 'token', tags: [TAGS.tokens], roles: ADMINS };
 
@@ -59,29 +65,18 @@ export function tokenRoutes({ database }: AppDeps) {
       const org = c.get('org');
       // Tied to the caller's token: refused if it went away while the request was in flight, and capped at its
       // expiry, so a short-lived admin token cannot mint a longer-lived one.
-      const made = await createTokenAs(db, c.get('tokenId'), org, body.role, body.name, body.expiresInDays).catch(
-        (err: unknown) => {
-          // The org's deletion got there first (its tokens with it).
-          if (isForeignKeyViolation(err)) throw new ApiError(401, 'invalid bearer token');
-          throw err;
-        },
-      );
+      // (If the org's deletion got there first, its foreign key refuses the token: a 401, see api/errors.ts.)
+      const scope = { org, role: body.role };
+      const made = await createTokenAs(db, c.get('tokenId'), scope, body.name, body.expiresInDays);
       if (!made) throw new ApiError(401, 'invalid bearer token');
-      const { createdAt, expiresAt, ...created } = made;
-      return c.json(
-        { ...created, createdTime: unixSeconds(createdAt), expiresAt: expiresAt?.toISOString() ?? null },
-        201,
-      );
+      return c.json(toTokenResource(made), 201);
     })
     .openapi(route.list, async (c) => {
       const query = c.req.valid('query');
       const rows = await listTokens(db, c.get('org'), pageWindow('token', query, TOKEN_ORDER));
+      const listed = page(c, rows, query.limit, (row) => row.cursorKey);
       return c.json(
-        page(c, rows, query.limit, (row) => row.cursorKey).map(({ createdAt, expiresAt, cursorKey: _key, ...row }) => ({
-          ...row,
-          createdTime: unixSeconds(createdAt),
-          expiresAt: expiresAt?.toISOString() ?? null,
-        })),
+        listed.map(({ cursorKey: _key, ...row }) => toTokenResource(row)),
         200,
       );
     })

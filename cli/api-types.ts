@@ -19,6 +19,6 @@ export type {
   RebuildStarted,
 } from '../api/rebuild-model.js';
 export type { Tag } from '../api/resource-schema.js';
-export type { CreatedToken, Token } from '../api/token-model.js';
+export type { CreatedPlatformToken, CreatedToken, PlatformToken, Token } from '../api/token-model.js';
 export type { CreatedOrganization, DeletedOrganization, Organization } from '../api/organization-model.js';
 export type SystemPackage = z.infer<typeof systemPackageSchema>;

@@ -9,6 +9,7 @@ import { DEFAULT_SERVER } from './context.js';
 import { addImageCommands } from './image-commands.js';
 import { addLogCommands } from './log-commands.js';
 import { addOrganizationCommands } from './organization-commands.js';
+import { addPlatformTokenCommands } from './platform-token-commands.js';
 import { parseOutputFormat } from './output.js';
 import { addPackageCommands } from './package-commands.js';
 import { addRebuildCommands } from './rebuild-commands.js';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   addImageCommands(verbs);
   addTokenCommands(verbs);
   addOrganizationCommands(verbs);
+  addPlatformTokenCommands(verbs);
   addBuildCommands(verbs.get);
   addPackageCommands(verbs.get);
   addRebuildCommands(program, verbs);

@@ -9,13 +9,23 @@ import { formatDate } from './table.js';
 
 export const ROLES = ['admin', 'developer', 'viewer'] as const;
 
-export const tokenColumns: readonly Column<TokenInfo>[] = [
+type TokenBasics = Omit<TokenInfo, 'role'>;
+const [idColumn, nameColumn, ...timeColumns]: readonly Column<TokenBasics>[] = [
   { header: 'ID', cell: (t) => t.id },
   { header: 'NAME', cell: (t) => t.name },
-  { header: 'ROLE', cell: (t) => t.role },
   { header: 'CREATED DATE', cell: (t) => formatDate(t.createdTime) },
   { header: 'EXPIRES', cell: (t) => (t.expiresAt ? formatDate(Date.parse(t.expiresAt) / 1000) : 'never') },
 ];
+
+export const tokenColumns: readonly Column<TokenInfo>[] = [
+  idColumn!,
+  nameColumn!,
+  { header: 'ROLE', cell: (t) => t.role },
+  ...timeColumns,
+];
+
+/** The platform admin's tokens: the same columns, but no role (they are all the platform's). */
+export const platformTokenColumns: readonly Column<TokenBasics>[] = [idColumn!, nameColumn!, ...timeColumns];
 
 /** The most days a token may last; the server refuses more (expiresInDays). */
 export const MAX_EXPIRES_IN_DAYS = 3650;

@@ -17,6 +17,20 @@ import { createToken } from './tokens.js';
 /** What an org still holds that keeps it from being deleted (or, under a new org's name, from being created). */
 export type Holdings = { baseImages: number; images: number; rebuildSchedules: number; runningRebuilds: number };
 
+/**
+ * Whether `err` is a write refused because the org it names does not exist (any foreign key to organizations, see
+ * db/schema.ts): the org was deleted meanwhile. Postgres's 23503, as thrown by pg or wrapped by drizzle.
+ */
+export function namesMissingOrganization(err: unknown): boolean {
+  let at = err;
+  for (let depth = 0; depth < 5 && at && typeof at === 'object'; depth++) {
+    const { code, constraint } = at as { code?: unknown; constraint?: unknown };
+    if (code === '23503') return typeof constraint === 'string' && constraint.endsWith('_org_organizations_name_fk');
+    at = (at as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 export const ORGANIZATION_ORDER: Keyset = { columns: [organizations.name], direction: 'asc' };
 
 /** Makes sure the org exists (the local stack's `default`, tests' and benches' orgs); answers nothing. */

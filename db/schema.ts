@@ -33,10 +33,20 @@ export const unsettledFor = (table: { status: AnyPgColumn; modifiedAt: AnyPgColu
     sql`${table.modifiedAt} < now() - make_interval(secs => ${seconds})`,
   );
 
+/**
+ * The org of a resource, a rebuild or a schedule: an existing organization. An org cannot be deleted while it names
+ * such a row, and a row written for an org deleted meanwhile is refused by the database itself (the row's insert
+ * waits on the org's row lock, then finds it gone): a later org of the same name never inherits it.
+ */
+const orgColumn = () =>
+  text('org')
+    .notNull()
+    .references(() => organizations.name);
+
 /** Columns every resource kind shares (images will add theirs beside these). */
 const resourceColumns = {
   id: uuid('id').primaryKey().defaultRandom(),
-  org: text('org').notNull(),
+  org: orgColumn(),
   name: text('name').notNull(),
   tags: jsonb('tags').$type<Tag[]>().notNull().default([]),
   status: resourceStatus('status').notNull().default('INITIALIZED'),
@@ -289,7 +299,7 @@ export const rebuilds = pgTable(
   'rebuilds',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    org: text('org').notNull(),
+    org: orgColumn(),
     selector: jsonb('selector').$type<RebuildSelector>().notNull(),
     dryRun: boolean('dry_run').notNull(),
     force: boolean('force').notNull().default(false),
@@ -341,7 +351,7 @@ export const rebuildSchedules = pgTable(
   'rebuild_schedules',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    org: text('org').notNull(),
+    org: orgColumn(),
     name: text('name').notNull(),
     cron: text('cron').notNull(),
     selector: jsonb('selector').$type<RebuildSelector>().notNull(),

@@ -26,6 +26,8 @@ export const EXPECTED_OPERATIONS: [string, string[]][] = [
   ['/v1/token/{id}', ['delete']],
   ['/v1/org', ['get', 'post']],
   ['/v1/org/{name}', ['get', 'delete']],
+  ['/v1/platform/token', ['get', 'post']],
+  ['/v1/platform/token/{id}', ['delete']],
   ['/v1/rebuilds', ['get', 'post']],
   ['/v1/rebuilds/{id}', ['get']],
   ['/v1/rebuildschedules', ['get', 'post']],

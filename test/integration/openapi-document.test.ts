@@ -57,8 +57,10 @@ describe('GET /openapi.json', () => {
           expect(op!.security, where).toEqual([]);
           continue;
         }
-        // Every operation admits the org admin, except the organizations', which admit the platform admin alone.
-        const admitted = path.startsWith('/v1/org') ? ['platform'] : ['admin'];
+        // Every operation admits the org admin, except the organizations' and the platform tokens', which admit the
+        // platform admin alone.
+        const platformOnly = path.startsWith('/v1/org') || path.startsWith('/v1/platform/');
+        const admitted = platformOnly ? ['platform'] : ['admin'];
         expect(op!.security, where).toEqual([{ bearerAuth: expect.arrayContaining(admitted) }]);
         const org = op!.parameters.find((p) => p.name === 'X-Dispatch-Org');
         expect(org, where).toMatchObject({ in: 'header', required: false });
@@ -103,6 +105,9 @@ describe('GET /openapi.json', () => {
       'POST /v1/org': P,
       'GET /v1/org/{name}': P,
       'DELETE /v1/org/{name}': P,
+      'GET /v1/platform/token': P,
+      'POST /v1/platform/token': P,
+      'DELETE /v1/platform/token/{id}': P,
       'GET /v1/rebuilds': R,
       'POST /v1/rebuilds': D,
       'GET /v1/rebuilds/{id}': R,

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, ne, sql, TransactionRollbackError } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiTokens, organizations } from '../../db/schema.js';
+import { apiTokens, baseImages, organizations } from '../../db/schema.js';
+import { createPlatformToken, deletePlatformToken } from '../../db/tokens.js';
 import { runCli, serveForCli, type CliServer } from '../helpers/cli.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
@@ -32,19 +33,29 @@ async function callWith(token: string, method: string, path: string, body?: unkn
 const asPlatform = (method: string, path: string, body?: unknown) =>
   callWith(service.tokens.platform, method, path, body);
 
-/** Every org's name, following the list's `Link: rel="next"` pages: the database outlives runs, so one page may not hold ours. */
-async function allOrgNames(): Promise<string[]> {
-  const names: string[] = [];
-  let path: string | undefined = '/v1/org?limit=1000';
-  for (let pages = 0; path && pages < 1000; pages++) {
-    const response = await service.app.request(path, {
-      headers: { Authorization: `Bearer ${service.tokens.platform}` },
-    });
+/**
+ * Every item of a platform list, following its `Link: rel="next"` pages: the tests' database outlives runs, so one
+ * page may not hold this run's items.
+ */
+async function allOf<T>(path: string, token = service.tokens.platform): Promise<T[]> {
+  const items: T[] = [];
+  let next: string | undefined = `${path}?limit=1000`;
+  for (let pages = 0; next && pages < 1000; pages++) {
+    const response = await service.app.request(next, { headers: { Authorization: `Bearer ${token}` } });
     expect(response.status).toBe(200);
-    names.push(...((await response.json()) as Array<{ name: string }>).map((o) => o.name));
-    path = /^<([^>]+)>; rel="next"$/.exec(response.headers.get('Link') ?? '')?.[1];
+    items.push(...((await response.json()) as T[]));
+    next = /^<([^>]+)>; rel="next"$/.exec(response.headers.get('Link') ?? '')?.[1];
   }
-  return names;
+  return items;
+}
+
+/** Inserts into base_images that wait on a row lock right now (the org row's, in the test below). */
+async function insertsWaitingOnALock(): Promise<number> {
+  const { rows } = await service.database.pool.query(
+    `select count(*)::int as n from pg_stat_activity
+      where wait_event_type = 'Lock' and query like 'insert into "base_images"%'`,
+  );
+  return rows[0].n;
 }
 
 async function openOrg(what: string, extra: object = {}) {
@@ -88,7 +99,9 @@ describe('POST /v1/org', () => {
 
     const got = await asPlatform('GET', `/v1/org/${org.name}`);
     expect(got).toEqual({ status: 200, body: { name: org.name, createdAt: org.createdAt } });
-    expect(await allOrgNames()).toEqual(expect.arrayContaining([org.name, service.org]));
+    expect((await allOf<{ name: string }>('/v1/org')).map((o) => o.name)).toEqual(
+      expect.arrayContaining([org.name, service.org]),
+    );
 
     // The other org (the test service's) holds a base image; the new org sees none of it.
     expect((await service.call('POST', '/v1/baseimage', baseImage)).status).toBe(201);
@@ -127,7 +140,7 @@ describe('POST /v1/org', () => {
         );
         expect(answer.status, `${role} ${method} ${path}`).toBe(403);
         expect(answer.body.message).toBe(
-          `role ${role} may not ${method} ${path} (allowed: platform): organizations are managed with the platform admin token only`,
+          `role ${role} may not ${method} ${path} (allowed: platform): organizations and platform tokens are managed with the platform admin token only`,
         );
       }
     }
@@ -141,7 +154,7 @@ describe('POST /v1/org', () => {
       const answer = await asPlatform('GET', path);
       expect(answer.status, path).toBe(403);
       expect(answer.body.message).toMatch(
-        /^role platform may not GET .*: the platform admin token manages organizations only/,
+        /^role platform may not GET .*: the platform admin token manages organizations and platform tokens only/,
       );
     }
     const minted = await asPlatform('POST', '/v1/token', { name: 'sneaky', role: 'admin' });
@@ -222,6 +235,30 @@ describe('DELETE /v1/org/{name}', () => {
       message: `organization ${org.name} not found`,
     });
     expect((await asPlatform('DELETE', `/v1/org/${org.name}`)).status).toBe(404);
+  });
+
+  it('refuses, in the database, a resource written while its org is deleted; a new org of that name finds none', async () => {
+    const org = await openOrg('racing');
+    // The deleting side, by hand so that it can pause: deleteOrganization's own steps, in one transaction.
+    const deleting = await service.database.pool.connect();
+    try {
+      await deleting.query('begin');
+      await deleting.query('select 1 from organizations where name = $1 for update', [org.name]);
+      // The write's token check and its re-check after the body both pass: nothing is committed yet.
+      const write = callWith(org.token, 'POST', '/v1/baseimage', { ...baseImage, name: 'late' });
+      await expect.poll(() => insertsWaitingOnALock(), { timeout: 30_000 }).toBeGreaterThan(0);
+      await deleting.query('delete from api_tokens where org = $1', [org.name]);
+      await deleting.query('delete from organizations where name = $1', [org.name]);
+      await deleting.query('commit');
+      expect(await write).toEqual({ status: 401, body: { code: 401, message: 'invalid bearer token' } });
+    } finally {
+      deleting.release();
+    }
+    const rows = await service.database.db.select().from(baseImages).where(eq(baseImages.org, org.name));
+    expect(rows).toEqual([]);
+    const reopened = await asPlatform('POST', '/v1/org', { name: org.name });
+    expect(reopened.status).toBe(201);
+    expect(await callWith(reopened.body.token, 'GET', '/v1/baseimage')).toEqual({ status: 200, body: [] });
   });
 
   it('names schedules and running rebuilds too', async () => {
@@ -338,7 +375,7 @@ describe('dispatch CLI, organizations', () => {
     const refused = await dispatch(['get', 'organizations', '--token', service.tokens.admin]);
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim()).toBe(
-      '[Code: 403] role admin may not GET /v1/org (allowed: platform): organizations are managed with the platform admin token only',
+      '[Code: 403] role admin may not GET /v1/org (allowed: platform): organizations and platform tokens are managed with the platform admin token only',
     );
     const bogus = await dispatch(['get', 'organizations'], { DISPATCH_PLATFORM_TOKEN: 'dsp_not-a-token' });
     expect(bogus.stderr.trim()).toBe(
@@ -354,6 +391,30 @@ describe('dispatch CLI, organizations', () => {
     expect((await dispatch(['get', 'images'])).code).toBe(0);
     const duplicate = await dispatch(['create', 'organization', service.org]);
     expect(duplicate.stderr.trim()).toBe(`[Code: 409] organization ${service.org} already exists`);
+  });
+
+  it('create platform-token, get platform-tokens and delete platform-token use the platform token', async () => {
+    const made = await dispatch(['create', 'platform-token', `cli ${run}`, '--expires-in', '2d']);
+    expect(made.code, made.stderr).toBe(0);
+    const token = made.stdout.trim();
+    expect(token).toMatch(/^dsp_\S+$/);
+    const id = /\(id ([0-9a-f-]{36})\)/.exec(made.stderr)?.[1] ?? '';
+    expect(made.stderr).toMatch(/^Created platform admin token "cli \w+" \(id [0-9a-f-]{36}\), expiring \d{4}-/);
+    expect(made.stderr).not.toContain(token);
+    expect((await callWith(token, 'GET', '/v1/org?limit=1')).status).toBe(200);
+
+    const listed = await dispatch(['get', 'platform-tokens']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout.split('\n')[0]).toMatch(/^ +ID +\| +NAME +\| +CREATED DATE +\| +EXPIRES *$/);
+    expect(listed.stdout.split('\n').find((line) => line.includes(id))).toMatch(new RegExp(`\\| cli ${run} +\\| `));
+    expect(listed.stdout).not.toContain('dsp_');
+
+    const refused = await dispatch(['get', 'platform-tokens', '--token', service.tokens.admin]);
+    expect(refused.stderr.trim()).toMatch(/^\[Code: 403\] role admin may not GET \/v1\/platform\/token/);
+
+    const deleted = await dispatch(['delete', 'platform-token', id, '-o', 'json']);
+    expect(JSON.parse(deleted.stdout)).toEqual({ id, deleted: true });
+    expect((await callWith(token, 'GET', '/v1/org')).status).toBe(401);
   });
 
   it('create token --expires-in, get tokens shows the expiry, delete token revokes it', async () => {
@@ -377,6 +438,99 @@ describe('dispatch CLI, organizations', () => {
     const bad = await dispatch(['create', 'token', 'x', '--role', 'viewer', '--expires-in', 'forever']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('expected a number of days from 1 to 3650, such as 30d; got "forever"');
+  });
+});
+
+describe('platform tokens', () => {
+  type Listed = { id: string; name: string; createdTime: number; expiresAt: string | null };
+  const make = async (body: object, token = service.tokens.platform) => {
+    const made = await callWith(token, 'POST', '/v1/platform/token', body);
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    return made.body as Listed & { token: string };
+  };
+
+  it('are made with a platform token, listed without secrets, and revoked at once', async () => {
+    const made = await make({ name: `on-call ${run}` });
+    expect(Object.keys(made).sort()).toEqual(['createdTime', 'expiresAt', 'id', 'name', 'token']);
+    expect(made.expiresAt).toBeNull();
+    expect(made.token).toMatch(/^dsp_/);
+    expect((await callWith(made.token, 'GET', '/v1/org?limit=1')).status).toBe(200);
+    // Still the platform's only: nothing inside an org.
+    expect((await callWith(made.token, 'GET', '/v1/image')).status).toBe(403);
+
+    const listed = await allOf<Listed & { token?: string }>('/v1/platform/token');
+    const mine = listed.find((t) => t.id === made.id);
+    expect(mine).toEqual({ id: made.id, name: made.name, createdTime: made.createdTime, expiresAt: null });
+    expect(listed.every((t) => t.token === undefined && !('role' in t) && !('org' in t))).toBe(true);
+    // An org's tokens are not among them, nor the platform's among the org's.
+    const orgTokens = ((await service.call('GET', '/v1/token')).body as Listed[]).map((t) => t.id);
+    expect(orgTokens).not.toContain(made.id);
+    expect(listed.filter((t) => orgTokens.includes(t.id))).toEqual([]);
+
+    expect(await callWith(made.token, 'DELETE', `/v1/platform/token/${made.id}`)).toEqual({
+      status: 200,
+      body: { id: made.id, deleted: true },
+    });
+    expect(await callWith(made.token, 'GET', '/v1/org')).toEqual({
+      status: 401,
+      body: { code: 401, message: 'invalid bearer token' },
+    });
+    expect(await asPlatform('DELETE', `/v1/platform/token/${made.id}`)).toEqual({
+      status: 404,
+      body: { code: 404, message: `platform token ${made.id} not found` },
+    });
+  });
+
+  it('never outlive the platform token that made them', async () => {
+    const short = await make({ name: 'one day', expiresInDays: 1 });
+    const longer = await make({ name: 'asks for a year', expiresInDays: 365 }, short.token);
+    expect(longer.expiresAt).toBe(short.expiresAt);
+    const unbounded = await make({ name: 'asks for never' }, short.token);
+    expect(unbounded.expiresAt).toBe(short.expiresAt);
+    for (const t of [short, longer, unbounded]) await asPlatform('DELETE', `/v1/platform/token/${t.id}`);
+  });
+
+  it('refuse org tokens and bad input with the resource and the field named, changing nothing', async () => {
+    for (const token of [service.tokens.admin, service.tokens.viewer]) {
+      const refused = await callWith(token, 'POST', '/v1/platform/token', { name: 'sneaky' });
+      expect(refused.status).toBe(403);
+      expect(refused.body.message).toMatch(/may not POST \/v1\/platform\/token \(allowed: platform\)/);
+    }
+    expect((await asPlatform('POST', '/v1/platform/token', { name: 'x', role: 'admin' })).body.message).toBe(
+      'platform token x: body: Unrecognized key: "role"',
+    );
+    expect((await asPlatform('POST', '/v1/platform/token', { name: 'x', expiresInDays: 0 })).body.message).toBe(
+      'platform token x: expiresInDays: must be at least 1',
+    );
+    expect((await asPlatform('DELETE', '/v1/platform/token/not-a-uuid')).status).toBe(400);
+    const names = (await allOf<Listed>('/v1/platform/token')).map((t) => t.name);
+    expect(names).not.toContain('sneaky');
+    expect(names).not.toContain('x');
+  });
+
+  it('keep the last unexpired one: deleting it is refused, so the platform is never locked out', async () => {
+    // In a transaction rolled back at the end: the platform tokens of every other test stay untouched.
+    const mine = await make({ name: `last ${run}` });
+    await service.database.db
+      .transaction(async (tx) => {
+        await tx.delete(apiTokens).where(and(isNull(apiTokens.org), ne(apiTokens.id, mine.id)));
+        expect(await deletePlatformToken(tx, mine.id)).toBe('last');
+        // An expired one is no successor.
+        const expired = await createPlatformToken(tx, 'expired');
+        await tx
+          .update(apiTokens)
+          .set({ expiresAt: sql`now() - interval '1 day'` })
+          .where(eq(apiTokens.id, expired.id));
+        expect(await deletePlatformToken(tx, mine.id)).toBe('last');
+        const successor = await createPlatformToken(tx, 'successor');
+        expect(await deletePlatformToken(tx, mine.id)).toBe('deleted');
+        expect(await deletePlatformToken(tx, successor.id)).toBe('last');
+        tx.rollback();
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof TransactionRollbackError)) throw err;
+      });
+    expect((await asPlatform('DELETE', `/v1/platform/token/${mine.id}`)).status).toBe(200);
   });
 });
 

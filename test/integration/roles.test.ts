@@ -27,7 +27,7 @@ const platform = (status: number) => ({ platform: status });
 const at = (path: string, body?: unknown) => () => ({ path, body });
 
 // Ids created in beforeAll (until then, what the test names show), read by the rows when they run.
-const ids = { rebuild: '{rebuildId}', token: '{tokenId}' };
+const ids = { rebuild: '{rebuildId}', token: '{tokenId}', platformToken: '{platformTokenId}' };
 // Organizations are named service-wide, and the tests' database outlives a run: names of this run's own.
 const run = randomUUID().slice(0, 8);
 const newOrg = (role: Role) => `roles-${run}-new-${role}`;
@@ -70,6 +70,13 @@ const matrix: Row[] = [
   { method: 'GET', request: at(`/v1/org/${doomedOrg}`), allowed: platform(200) },
   { method: 'POST', request: (role) => ({ path: '/v1/org', body: { name: newOrg(role) } }), allowed: platform(201) },
   { method: 'DELETE', request: at(`/v1/org/${doomedOrg}`), allowed: platform(200) },
+  { method: 'GET', request: at('/v1/platform/token'), allowed: platform(200) },
+  { method: 'POST', request: at('/v1/platform/token', { name: 'roles' }), allowed: platform(201) },
+  {
+    method: 'DELETE',
+    request: () => ({ path: `/v1/platform/token/${ids.platformToken}` }),
+    allowed: platform(200),
+  },
   // Not a dry run: answered (202) as soon as the workflow is started, worker or not.
   { method: 'POST', request: at('/v1/rebuilds', { selector: { all: true } }), allowed: developers(202) },
   { method: 'GET', request: at('/v1/rebuilds'), allowed: readers(200) },
@@ -112,6 +119,9 @@ describe('roles', () => {
     ids.rebuild = (await setUp('POST', '/v1/rebuilds', { selector: { all: true } }, 202)).id!;
     ids.token = (await setUp('POST', '/v1/token', { name: 'doomed', role: 'viewer' }, 201)).id!;
     expect((await service.callAs('platform', 'POST', '/v1/org', { name: doomedOrg })).status).toBe(201);
+    const doomedPlatformToken = await service.callAs('platform', 'POST', '/v1/platform/token', { name: 'doomed' });
+    expect(doomedPlatformToken.status).toBe(201);
+    ids.platformToken = doomedPlatformToken.body.id as string;
   });
 
   afterAll(async () => {
@@ -214,11 +224,11 @@ describe('roles', () => {
   it("tells an org token that organizations are the platform admin token's, and the platform token the reverse", async () => {
     const refused = await service.call('GET', '/v1/org');
     expect(refused.body.message).toBe(
-      'role admin may not GET /v1/org (allowed: platform): organizations are managed with the platform admin token only',
+      'role admin may not GET /v1/org (allowed: platform): organizations and platform tokens are managed with the platform admin token only',
     );
     const inside = await service.callAs('platform', 'GET', '/v1/image');
     expect(inside.body.message).toBe(
-      'role platform may not GET /v1/image (allowed: admin, developer, viewer): the platform admin token manages organizations only; use a token of the org',
+      'role platform may not GET /v1/image (allowed: admin, developer, viewer): the platform admin token manages organizations and platform tokens only; use a token of the org',
     );
   });
 

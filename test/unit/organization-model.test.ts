@@ -18,7 +18,9 @@ describe('describeHoldings', () => {
 
 describe('refusalHint', () => {
   it('tells each side of the platform line which token it needs, and adds nothing inside an org', () => {
-    expect(refusalHint('platform', ['admin'])).toMatch(/manages organizations only; use a token of the org$/);
+    expect(refusalHint('platform', ['admin'])).toMatch(
+      /manages organizations and platform tokens only; use a token of the org$/,
+    );
     expect(refusalHint('admin', ['platform'])).toMatch(/managed with the platform admin token only$/);
     expect(refusalHint('viewer', ['admin', 'developer'])).toBe('');
   });
