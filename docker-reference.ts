@@ -25,6 +25,12 @@ export function isDockerReference(value: string): boolean {
   return value.length <= DOCKER_REFERENCE_MAX_LENGTH && DOCKER_REFERENCE.test(value);
 }
 
+/**
+ * `repo:tag` and the digest it was pushed or verified at -> `repo@digest`: the content itself, which a tag moved
+ * in the registry meanwhile cannot change.
+ */
+export const pinnedRef = (ref: string, digest: string): string => `${repositoryOf(ref)}@${digest}`;
+
 /** `host:5000/a/b:tag` -> `host:5000/a/b` (a colon before the last slash is a port, not a tag). */
 export function repositoryOf(ref: string): string {
   const withoutDigest = ref.split('@')[0] ?? ref;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { findReusableBuild, setBuildFailureLines, setBuildInputs } from '../db/builds.js';
 import type { Db } from '../db/client.js';
 import { findImageById } from '../db/images.js';
+import { pinnedRef } from '../docker-reference.js';
 import { BUILD_FAILED, installerToolOf, prepareDefaultContext, prepareTemplateContext } from './build-context.js';
 import { inputsSha256, resolveBuildInputs } from './build-inputs.js';
 import { BuildLog } from './build-log.js';
@@ -78,8 +79,10 @@ export async function buildAndPush(deps: BuildDeps, request: BuildRequest): Prom
         'reusing an identical build',
         `reusing build ${reusable.id} (${reusable.dockerUrl}): its inputs are identical`,
       );
-      await ensureLocalImage(deps.docker, reusable.dockerUrl, pullAuth);
-      await deps.docker.getImage(reusable.dockerUrl).tag(splitTag(tag));
+      // By digest: what was built and cataloged then, whatever its tag names in the registry now.
+      const source = pinnedRef(reusable.dockerUrl, reusable.digest);
+      await ensureLocalImage(deps.docker, source, pullAuth);
+      await deps.docker.getImage(source).tag(splitTag(tag));
     } else {
       const spec = {
         language: image.language,

@@ -3,6 +3,7 @@ import type Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
 import { readCatalog, replaceCatalog, setBuildResultDetails, setBuildStep } from '../db/builds.js';
 import { findImageById } from '../db/images.js';
+import { pinnedRef } from '../docker-reference.js';
 import { diffCatalogs } from './catalog-diff.js';
 import type { Db } from '../db/client.js';
 import type { CatalogEntry } from '../db/schema.js';
@@ -18,7 +19,14 @@ const CATALOG_TIME_LIMIT_MS = 120_000;
 /** A catalog line is at most ~800 bytes (three fields of 256); more output than this is not a package list. */
 const CATALOG_OUTPUT_MAX_BYTES = 32 * 1024 * 1024;
 
-export type CatalogRequest = { buildId: string; imageId: string; dockerUrl: string; reusedBuildId?: string };
+/** `dockerUrl` and `digest`: where the build was pushed, and the digest the registry answered for it. */
+export type CatalogRequest = {
+  buildId: string;
+  imageId: string;
+  dockerUrl: string;
+  digest: string;
+  reusedBuildId?: string;
+};
 
 /**
  * Records what is really installed in a build's image (copied from the build it reused, if any), and what changed
@@ -34,7 +42,7 @@ export async function recordCatalog(
   await setBuildStep(db, request.buildId, 'recording the catalog');
   const entries = request.reusedBuildId
     ? await readCatalog(db, request.reusedBuildId)
-    : await listInstalled(docker, request.buildId, request.dockerUrl, pullAuth, limits);
+    : await listInstalled(docker, request.buildId, pinnedRef(request.dockerUrl, request.digest), pullAuth, limits);
   if (entries.length > limits.catalogMaxEntries) {
     throw ApplicationFailure.nonRetryable(
       `the image holds ${entries.length} packages, more than a catalog records (${limits.catalogMaxEntries}, CATALOG_MAX_ENTRIES)`,

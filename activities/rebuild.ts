@@ -3,7 +3,7 @@ import { findBaseImage, refreshBaseImageDigest } from '../db/base-images.js';
 import { findBuild } from '../db/builds.js';
 import type { Db } from '../db/client.js';
 import { findImageById } from '../db/images.js';
-import { repositoryOf } from '../docker-reference.js';
+import { pinnedRef } from '../docker-reference.js';
 import { inputsSha256, resolveBaseTemplate, resolveBuildInputs } from './build-inputs.js';
 import { decideRebuild } from './rebuild-decision.js';
 import { observePull } from './metrics.js';
@@ -32,7 +32,7 @@ export async function reverifyBaseImage(
     // A dry run only looks: the base image keeps the digest it was verified at.
     if (digest !== row.digest && !input.dryRun) await refreshBaseImageDigest(db, row.id, digest);
     // Read once per base image here, instead of once per image while planning.
-    const ref = `${repositoryOf(row.dockerUrl)}@${digest}`;
+    const ref = pinnedRef(row.dockerUrl, digest);
     const { template } = await resolveBaseTemplate(docker, { name, ref }, pullAuth);
     return { name, dockerUrl: row.dockerUrl, digest, template };
   } catch (err) {
@@ -72,7 +72,7 @@ export async function planImageRebuild(
   const { base } = input;
   if (!base.digest)
     return { ...plan, rebuild: false, reason: base.error ?? 'base image not verified', inputsSha256: null };
-  const ref = `${repositoryOf(base.dockerUrl)}@${base.digest}`;
+  const ref = pinnedRef(base.dockerUrl, base.digest);
   const current = await resolveBuildInputs(docker, image, { name: base.name, ref, digest: base.digest }, pullAuth);
   const last = image.currentBuildId ? await findBuild(db, image.id, image.currentBuildId) : undefined;
   const decision = decideRebuild(last ? { buildId: last.id, inputs: last.inputs } : null, current, input.force);
