@@ -99,6 +99,13 @@ const schema = z.object({
   WORKFLOW_BUNDLE: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /**
+   * Where the API serves /metrics, apart from the API's own port: request counts across every org and the process's
+   * runtime are the operator's, not the tenants' who reach API_PORT. Two APIs on one machine need two ports.
+   * 0: no metrics listener.
+   */
+  API_METRICS_HOST: z.string().default('127.0.0.1'),
+  API_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9461),
+  /**
    * Where a worker serves /metrics (Prometheus text: its own metrics, then the Temporal SDK's). Two workers on one
    * machine need two ports. 0: no metrics server (and no SDK exporter).
    */

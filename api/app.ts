@@ -10,7 +10,7 @@ import { organizationRoutes } from './organization-routes.js';
 import { createErrorHandler, refuseInvalid } from './errors.js';
 import { imageRoutes } from './image-routes.js';
 import { methodNotAllowed } from './method-not-allowed.js';
-import { metricsResponse, observeRequests } from './metrics.js';
+import { observeRequests } from './metrics.js';
 import { packageRoutes } from './package-routes.js';
 import { jsonAnswer, SECURITY_SCHEME } from './openapi-route.js';
 import { ROLE_RULES } from './permissions.js';
@@ -85,8 +85,7 @@ export function createApp(deps: AppDeps) {
   app.onError(createErrorHandler(deps.logger));
   // First, so that every request is counted and logged, the refused and the unrouted ones included.
   app.use('*', observeRequests(deps.logger));
-  // Prometheus text for the scraper: a plain route, no part of the API's document (like the process it describes).
-  app.get('/metrics', () => metricsResponse());
+  // No /metrics here: tenants reach this port. The API's metrics have a listener of their own (api/main.ts).
 
   app.openapi(healthRoute, async (c) => {
     const checks = await Promise.allSettled([

@@ -4,6 +4,7 @@ import { loadConfig } from '../config.js';
 import { applyMigrations, connectDb } from '../db/client.js';
 import { createLogger } from '../logger.js';
 import { createApp } from './app.js';
+import { startApiMetricsListener } from './metrics.js';
 import { startReconciler } from './reconciler.js';
 import { DEFAULT_BUILD_POLICY } from '../workflows/jobs.js';
 
@@ -26,6 +27,11 @@ const starter = {
 
 const app = createApp({ config, database, temporal, starter, logger });
 const stopReconciler = startReconciler(database.db, starter, logger);
+// Off the API port: request counts across every org are the operator's (config API_METRICS_*; 0 turns it off).
+const metrics =
+  config.API_METRICS_PORT === 0
+    ? undefined
+    : await startApiMetricsListener({ host: config.API_METRICS_HOST, port: config.API_METRICS_PORT, logger });
 const server = serve({ fetch: app.fetch, hostname: config.API_HOST, port: config.API_PORT }, (info) =>
   logger.info('API listening', { address: `http://${info.address}:${info.port}` }),
 );
@@ -33,6 +39,7 @@ const server = serve({ fetch: app.fetch, hostname: config.API_HOST, port: config
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     stopReconciler();
+    void metrics?.close();
     server.close(() => void Promise.all([connection.close(), database.pool.end()]).then(() => process.exit(0)));
   });
 }

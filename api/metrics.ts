@@ -1,9 +1,10 @@
-// The API's Prometheus metrics (GET /metrics) and its access log. One registry per process: the tests build many
-// apps in one process, and every one of them counts here.
+// The API's Prometheus metrics and its access log. One registry per process: the tests build many apps in one
+// process, and every one of them counts here. Served by a listener of its own (API_METRICS_*), not on the API port.
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
+import { startMetricsListener } from '../metrics-listener.js';
 
 export const apiRegistry = new Registry();
 collectDefaultMetrics({ register: apiRegistry });
@@ -66,7 +67,11 @@ export function observeRequests(logger: Logger): MiddlewareHandler {
   };
 }
 
-/** GET /metrics: Prometheus text, this process's registry. */
-export async function metricsResponse(): Promise<Response> {
-  return new Response(await apiRegistry.metrics(), { headers: { 'Content-Type': apiRegistry.contentType } });
+/** The API's GET /metrics (this process's registry) on host:port, apart from the API port; port 0: any free one. */
+export function startApiMetricsListener(options: { host: string; port: number; logger: Logger }) {
+  return startMetricsListener(options, {
+    name: 'API',
+    contentType: apiRegistry.contentType,
+    render: () => apiRegistry.metrics(),
+  });
 }

@@ -159,14 +159,14 @@ start_engine_b() {
   wait_for dockerd-b 60 engine_b info
 }
 
-# start_api NAME PORT: a port already answering /healthz is an API (ours, or one started before); anything else
-# holding it stops the start (already_serving).
+# start_api NAME PORT METRICS_PORT: a port already answering /healthz is an API (ours, or one started before);
+# anything else holding it stops the start (already_serving). Its /metrics is on METRICS_PORT, not on PORT.
 start_api() {
-  local name=$1 port=$2
+  local name=$1 port=$2 metrics=$3
   alive "$name" && return
   already_serving "$name" "$port" curl -fsS "http://127.0.0.1:$port/healthz" && return
-  log "starting the API $name on 127.0.0.1:$port"
-  spawn "$name" env API_PORT="$port" node --import tsx "$ROOT/api/main.ts"
+  log "starting the API $name on 127.0.0.1:$port (metrics on :$metrics)"
+  spawn "$name" env API_PORT="$port" API_METRICS_PORT="$metrics" node --import tsx "$ROOT/api/main.ts"
 }
 
 # start_worker NAME SOCKET METRICS_PORT
@@ -203,8 +203,8 @@ start_cluster() {
   register_namespace
   start_temporal_ui
   (cd "$ROOT" && node --import tsx db/migrate-main.ts && node --import tsx scripts/bootstrap-admin.ts)
-  start_api api-1 8080
-  start_api api-2 8081
+  start_api api-1 8080 9461
+  start_api api-2 8081 9462
   start_worker worker-a /var/run/docker.sock 9464
   start_worker worker-b "$ENGINE_B_SOCKET" 9465
   wait_for api-1 60 curl -fsS http://127.0.0.1:8080/healthz

@@ -2,10 +2,9 @@
 // (temporal_*), which the SDK's runtime exports on a loopback port of its own; one scrape gets both. Started by
 // worker/main.ts only (config WORKER_METRICS_*): workers the tests run in their own process share the registry
 // and never open a port.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { MetricsExporterConfig } from '@temporalio/worker';
 import type { Logger } from '../logger.js';
+import { startMetricsListener, type MetricsListener } from '../metrics-listener.js';
 import { sdkMetricsUp, workerRegistry } from '../activities/metrics.js';
 
 /** The SDK's exporter (Runtime.install telemetryOptions.metrics), on loopback: only this worker's /metrics reads it. */
@@ -70,9 +69,9 @@ export async function workerMetricsText(sdkUrl: string | undefined, logger: Logg
   );
 }
 
-export type WorkerMetricsServer = { port: number; url: string; close(): Promise<void> };
+export type WorkerMetricsServer = MetricsListener;
 
-/** Serves GET /metrics on host:port (port 0: any free one, answered in `port`). */
+/** Serves the worker's GET /metrics on host:port (port 0: any free one, answered in `port`). */
 export async function startWorkerMetricsServer(options: {
   host: string;
   port: number;
@@ -80,35 +79,9 @@ export async function startWorkerMetricsServer(options: {
   sdkMetricsUrl?: string;
   logger: Logger;
 }): Promise<WorkerMetricsServer> {
-  const { logger } = options;
-  const server: Server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found: GET /metrics\n');
-      return;
-    }
-    workerMetricsText(options.sdkMetricsUrl, logger).then(
-      (text) =>
-        res.writeHead(200, { 'Content-Type': workerRegistry.contentType }).end(req.method === 'HEAD' ? '' : text),
-      (err: unknown) => {
-        logger.error('metrics scrape failed', { error: String(err) });
-        res.writeHead(500, { 'Content-Type': 'text/plain' }).end('metrics unavailable\n');
-      },
-    );
+  return startMetricsListener(options, {
+    name: 'worker',
+    contentType: workerRegistry.contentType,
+    render: () => workerMetricsText(options.sdkMetricsUrl, options.logger),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port, address } = server.address() as AddressInfo;
-  const host = address.includes(':') ? `[${address}]` : address;
-  logger.info('worker metrics listening', { address: `http://${host}:${port}/metrics` });
-  return {
-    port,
-    url: `http://${host}:${port}/metrics`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }

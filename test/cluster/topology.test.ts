@@ -11,6 +11,7 @@ import { expectValidExposition, promtoolCheck } from '../helpers/promtool.js';
 import { API_PORTS, ENGINES, type WorkerName } from './cluster.js';
 
 const config = loadConfig();
+const API_METRICS = { 'api-1': 9461, 'api-2': 9462 } as const;
 const WORKER_METRICS = { 'worker-a': 9464, 'worker-b': 9465 } as const;
 const TEMPORAL_SERVER_METRICS = 9470;
 
@@ -92,11 +93,17 @@ describe('the cluster topology', () => {
     expect(new Set(subnets).size).toBe(2);
   });
 
-  it.each(Object.entries(API_PORTS))('%s exports valid Prometheus metrics', async (_name, port) => {
-    const metrics = await text(`http://127.0.0.1:${port}/metrics`);
-    expect(metrics).toContain('dispatch_api_http_requests_total');
-    expectValidExposition(metrics);
-  });
+  it.each(Object.entries(API_METRICS))(
+    '%s exports valid Prometheus metrics on its metrics port',
+    async (name, port) => {
+      const metrics = await text(`http://127.0.0.1:${port}/metrics`);
+      expect(metrics).toContain('dispatch_api_http_requests_total');
+      expectValidExposition(metrics);
+      // Not on the API's own port, which tenants reach.
+      const onApiPort = await fetch(`http://127.0.0.1:${API_PORTS[name as keyof typeof API_PORTS]}/metrics`);
+      expect(onApiPort.status).toBe(404);
+    },
+  );
 
   it.each(Object.entries(WORKER_METRICS))('%s exports its metrics and the SDK runtime', async (_name, port) => {
     const metrics = await text(`http://127.0.0.1:${port}/metrics`);

@@ -121,10 +121,11 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('serves the UI on 8233 and the two APIs on 8080 and 8081 of the host', () => {
+  it('serves the UI on 8233 and the two APIs on 8080 and 8081 of the host, their metrics on 9461 and 9462', () => {
     expect(published(services['temporal-ui']!)).toEqual(['127.0.0.1:8233:8080']);
-    expect(published(services.api!)).toEqual(['127.0.0.1:8080:8080']);
-    expect(published(services['api-2']!)).toEqual(['127.0.0.1:8081:8080']);
+    expect(published(services.api!)).toEqual(['127.0.0.1:8080:8080', '127.0.0.1:9461:9461']);
+    expect(published(services['api-2']!)).toEqual(['127.0.0.1:8081:8080', '127.0.0.1:9462:9461']);
+    expect(String(services.api!.environment!.API_METRICS_PORT)).toBe('9461');
     expect(services['api-2']!.command).toEqual(services.api!.command);
     expect(services['api-2']!.environment).toEqual(services.api!.environment);
   });
@@ -181,9 +182,11 @@ describe('docker-compose.yml', () => {
           scrape_configs: { static_configs: { targets: string[] }[] }[];
         }
       ).scrape_configs.flatMap((job) => job.static_configs.flatMap((c) => c.targets));
-    // start:cluster: two APIs, workers A and B, the Temporal server (deploy/temporal/cluster.yaml's 9470).
-    expect(targets('deploy/prometheus/cluster.yml').sort()).toEqual(
-      ['127.0.0.1:8080', '127.0.0.1:8081', '127.0.0.1:9464', '127.0.0.1:9465', '127.0.0.1:9470'].sort(),
+    // start:cluster: two APIs' metrics listeners, workers A and B, the Temporal server (cluster.yaml's 9470).
+    const cluster = ['127.0.0.1:9461', '127.0.0.1:9462', '127.0.0.1:9464', '127.0.0.1:9465', '127.0.0.1:9470'];
+    expect(targets('deploy/prometheus/cluster.yml').sort()).toEqual(cluster.sort());
+    expect(readFileSync(join(ROOT, 'scripts/cluster-lib.sh'), 'utf8')).toMatch(
+      /start_api api-1 8080 9461\n\s+start_api api-2 8081 9462/,
     );
     expect(readFileSync(join(ROOT, 'deploy/temporal/cluster.yaml'), 'utf8')).toContain('default "9470"');
     expect(services.temporal!.environment!.PROMETHEUS_ENDPOINT).toBe('0.0.0.0:9470');

@@ -1,13 +1,13 @@
-import { serve } from '@hono/node-server';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiMetricsListener } from '../../api/metrics.js';
 import { createLogger } from '../../logger.js';
+import type { MetricsListener } from '../../metrics-listener.js';
 import { batchQueueFor, verifyQueueFor } from '../../workflows/jobs.js';
 import { startWorkerMetricsServer } from '../../worker/metrics-server.js';
 import { pythonFixture, ROOT, workflowBundlePath } from '../helpers/env.js';
@@ -17,8 +17,9 @@ import { testLogFile } from '../helpers/test-logs.js';
 import { eventually, settledBaseImage, settledImage } from '../helpers/wait.js';
 import { expectValidExposition } from '../helpers/promtool.js';
 
-// GET /metrics of the API and of a worker (worker/main.ts, forked with a metrics port of its own), read the way
-// Prometheus reads them: checked by promtool, then scraped by a real Prometheus server on loopback.
+// GET /metrics of the API (its own listener, off the API port) and of a worker (worker/main.ts, forked with a
+// metrics port of its own), read the way Prometheus reads them: checked by promtool, then scraped by a real
+// Prometheus server on loopback.
 
 type Sample = { name: string; labels: Record<string, string>; value: number };
 
@@ -50,11 +51,15 @@ describe('metrics', () => {
   let service: TestService;
   let worker: ChildProcess;
   let workerMetrics: string;
+  let apiMetrics: MetricsListener;
   const cleanups: Array<() => Promise<unknown>> = [];
 
   beforeAll(async () => {
     service = await startTestService({ worker: false });
     cleanups.push(() => service.close());
+    // The API's own listener, as api/main.ts starts it (on a free port): this process's registry.
+    apiMetrics = await startApiMetricsListener({ host: '127.0.0.1', port: 0, logger: createLogger('test', 'error') });
+    cleanups.push(() => apiMetrics.close());
     const [metricsPort, sdkPort] = [await freePort(), await freePort()];
     workerMetrics = `http://127.0.0.1:${metricsPort}/metrics`;
     worker = fork(`${ROOT}worker/main.ts`, [], {
@@ -87,7 +92,7 @@ describe('metrics', () => {
   });
 
   const scrapeApi = async () => {
-    const response = await service.app.request('/metrics');
+    const response = await fetch(apiMetrics.url);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     return response.text();
@@ -130,9 +135,12 @@ describe('metrics', () => {
     expect(text).toContain('# TYPE nodejs_eventloop_lag_seconds gauge');
   });
 
-  it('/metrics is not in the OpenAPI document (a plain route, like the process it describes)', async () => {
+  it("is not on the API's port, which tenants reach, nor in its document; the metrics listener serves /metrics only", async () => {
+    expect((await service.app.request('/metrics')).status).toBe(404);
     const document = (await (await service.app.request('/openapi.json')).json()) as { paths: object };
     expect(Object.keys(document.paths)).not.toContain('/metrics');
+    expect((await fetch(apiMetrics.url.replace('/metrics', '/v1/image'))).status).toBe(404);
+    expect((await fetch(apiMetrics.url, { method: 'HEAD' })).status).toBe(200);
   });
 
   it("a worker's /metrics counts its pulls and builds, its slots per queue, and carries the SDK's own metrics", async () => {
@@ -219,10 +227,7 @@ describe('metrics', () => {
   });
 
   it('a real Prometheus server scrapes the API and the worker: both targets up', async () => {
-    const api = serve({ fetch: service.app.fetch, hostname: '127.0.0.1', port: 0 });
-    await once(api, 'listening');
-    cleanups.push(() => new Promise((resolve) => api.close(resolve)));
-    const apiPort = (api.address() as AddressInfo).port;
+    const apiPort = apiMetrics.port;
     const workerTarget = new URL(workerMetrics).host;
 
     const dir = await mkdtemp(join(tmpdir(), 'dispatch-prometheus-'));
@@ -285,6 +290,6 @@ describe('metrics', () => {
     // What it stored: ours and the SDK's from the worker, the API's requests by template.
     expect(await query('dispatch_worker_builds_total{outcome="succeeded"}')).toHaveLength(1);
     expect((await query('{__name__=~"temporal_.+",job="worker"}')).length).toBeGreaterThan(0);
-    expect((await query('dispatch_api_http_requests_total{route="/metrics"}')).length).toBeGreaterThan(0);
+    expect((await query('dispatch_api_http_requests_total{route="/healthz"}')).length).toBeGreaterThan(0);
   });
 });
