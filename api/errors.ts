@@ -64,7 +64,10 @@ export function createErrorHandler(logger: Logger) {
       return c.json({ code: status, message: err.message || 'request refused' }, status);
     }
     // The org was deleted while the request was in flight, and its tokens with it, the caller's included.
-    if (namesMissingOrganization(err)) return c.json({ code: 401, message: 'invalid bearer token' }, 401);
+    if (namesMissingOrganization(err)) {
+      logger.warn('a write named an organization deleted meanwhile', { method: c.req.method });
+      return c.json({ code: 401, message: 'invalid bearer token' }, 401);
+    }
     if (err instanceof ScheduleNotFoundError) {
       return c.json({ code: 404, message: `the Temporal schedule behind ${c.req.path} no longer exists` }, 404);
     }

@@ -16,7 +16,8 @@ import {
 } from './token-model.js';
 
 // The platform admin's own tokens: made with a platform token, listed, revoked. They act in no org; an org's
-// tokens are /v1/token's. A leaked platform token is revoked here once another one exists.
+// tokens are /v1/token's. A leaked platform token is revoked here once another one exists; tokens it made stay
+// (a rotation makes the new token with the old one), so revoke those too: the list shows when each was made.
 
 const PLATFORM_TOKEN = 'platform token';
 const common = { resource: PLATFORM_TOKEN, tags: [TAGS.organizations], roles: PLATFORM };
@@ -55,14 +56,14 @@ const route = {
     path: '/{id}',
     operationId: 'deletePlatformToken',
     summary: 'Revoke a platform admin token',
-    description: `${PLATFORM_ONLY} The token stops working at once. The last unexpired platform token cannot be deleted (409): create its successor first.`,
+    description: `${PLATFORM_ONLY} The token stops working at once. Refused (409) unless another platform token stays valid for at least a day: create its successor first. Tokens this one made are not revoked with it.`,
     request: { params: idParams(PLATFORM_TOKEN, 'GET /v1/platform/token') },
     responses: {
       200: jsonAnswer(deletedTokenSchema, 'The token was deleted.'),
       ...errors({
         400: 'The id is not a UUID.',
         404: 'platform token ID not found.',
-        409: 'It is the last unexpired platform token.',
+        409: 'No other platform token stays valid for at least a day.',
       }),
     },
   }),
@@ -96,7 +97,7 @@ export function platformTokenRoutes({ database }: AppDeps) {
       if (outcome === 'last') {
         throw new ApiError(
           409,
-          `${PLATFORM_TOKEN} ${id} is the last unexpired platform token: create another (POST /v1/platform/token) before deleting it`,
+          `${PLATFORM_TOKEN} ${id} is the last platform token valid for at least a day: create another (POST /v1/platform/token) before deleting it`,
         );
       }
       return c.json({ id, deleted: true as const }, 200);

@@ -1,6 +1,7 @@
 // `dispatch create platform-token NAME [--expires-in 30d]`, `get platform-tokens`, `delete platform-token ID`: the
 // platform admin's own tokens, made and revoked with the platform admin token (like the organization commands).
-// A leaked one is revoked once its successor exists: the server refuses to delete the last unexpired one.
+// A leaked one is revoked once its successor exists: the server refuses to delete the last one valid for a day.
+// Tokens the leaked one made are not revoked with it (a rotation makes the new one with the old): list and revoke.
 import { Option, type Command } from 'commander';
 import type { CreatedPlatformToken, PlatformToken } from './api-types.js';
 import { commandContext } from './context.js';
@@ -43,7 +44,7 @@ export function addPlatformTokenCommands(parents: VerbCommands): void {
   parents.delete
     .command('platform-token')
     .alias('platform-tokens')
-    .description('revoke a platform admin token (platform admin only); the last unexpired one cannot be')
+    .description('revoke a platform admin token (platform admin only); refused unless another stays valid a day')
     .argument('<id>', 'the token ID, from `dispatch get platform-tokens`')
     .action(async (id: string, _options: object, command: Command) => {
       const { client, format } = commandContext(command, 'platform');

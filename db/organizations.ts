@@ -19,13 +19,21 @@ export type Holdings = { baseImages: number; images: number; rebuildSchedules: n
 
 /**
  * Whether `err` is a write refused because the org it names does not exist (any foreign key to organizations, see
- * db/schema.ts): the org was deleted meanwhile. Postgres's 23503, as thrown by pg or wrapped by drizzle.
+ * db/schema.ts): the org was deleted meanwhile. Postgres's 23503, as thrown by pg or wrapped by drizzle, on the
+ * inserting side only: an org's own delete refused by the same constraint is a bug to surface, not a missing org.
  */
 export function namesMissingOrganization(err: unknown): boolean {
   let at = err;
   for (let depth = 0; depth < 5 && at && typeof at === 'object'; depth++) {
-    const { code, constraint } = at as { code?: unknown; constraint?: unknown };
-    if (code === '23503') return typeof constraint === 'string' && constraint.endsWith('_org_organizations_name_fk');
+    const { code, constraint, message } = at as { code?: unknown; constraint?: unknown; message?: unknown };
+    if (code === '23503') {
+      return (
+        typeof constraint === 'string' &&
+        constraint.endsWith('_org_organizations_name_fk') &&
+        typeof message === 'string' &&
+        message.startsWith('insert or update on table')
+      );
+    }
     at = (at as { cause?: unknown }).cause;
   }
   return false;

@@ -146,16 +146,21 @@ export async function deleteToken(db: Queryable, org: string, id: string): Promi
 }
 
 /**
- * Deletes a platform token, unless it is the last unexpired one: the platform would be locked out of its own API
- * (only the stack's bootstrap, with database access, could make another). Every platform token row is locked first,
+ * Deletes a platform token, unless no other one stays valid for at least a day: the platform would be locked out
+ * of its own API (only the stack's bootstrap, with database access, could make another). Every platform token row is locked first,
  * so two deletes at once cannot each leave the other as the "last" one and both go.
  */
 export async function deletePlatformToken(db: Queryable, id: string): Promise<'deleted' | 'missing' | 'last'> {
   return db.transaction(async (tx) => {
     const platform = await tx
-      .select({ id: apiTokens.id, usable: sql<boolean>`coalesce(${apiTokens.expiresAt} > now(), true)` })
+      // A successor must outlast the day: one about to expire would lock the platform out moments later.
+      .select({
+        id: apiTokens.id,
+        usable: sql<boolean>`coalesce(${apiTokens.expiresAt} > now() + interval '1 day', true)`,
+      })
       .from(apiTokens)
       .where(ownedBy(null))
+      .orderBy(apiTokens.id) // one lock order for every delete: two at once queue, never deadlock
       .for('update');
     if (!platform.some((t) => t.id === id)) return 'missing';
     if (!platform.some((t) => t.id !== id && t.usable)) return 'last';

@@ -508,7 +508,7 @@ describe('platform tokens', () => {
     expect(names).not.toContain('x');
   });
 
-  it('keep the last unexpired one: deleting it is refused, so the platform is never locked out', async () => {
+  it('keep one valid for a day: deleting the last is refused, so the platform is never locked out', async () => {
     // In a transaction rolled back at the end: the platform tokens of every other test stay untouched.
     const mine = await make({ name: `last ${run}` });
     await service.database.db
@@ -521,6 +521,13 @@ describe('platform tokens', () => {
           .update(apiTokens)
           .set({ expiresAt: sql`now() - interval '1 day'` })
           .where(eq(apiTokens.id, expired.id));
+        expect(await deletePlatformToken(tx, mine.id)).toBe('last');
+        // Nor one expiring within the day: the platform would be locked out an hour later.
+        const soon = await createPlatformToken(tx, 'expiring soon');
+        await tx
+          .update(apiTokens)
+          .set({ expiresAt: sql`now() + interval '1 hour'` })
+          .where(eq(apiTokens.id, soon.id));
         expect(await deletePlatformToken(tx, mine.id)).toBe('last');
         const successor = await createPlatformToken(tx, 'successor');
         expect(await deletePlatformToken(tx, mine.id)).toBe('deleted');
