@@ -7,7 +7,7 @@ import type { CreatedPlatformToken, PlatformToken } from './api-types.js';
 import { commandContext } from './context.js';
 import { printResources, printStructured } from './output.js';
 import type { VerbCommands } from './resource-commands.js';
-import { parseExpiresIn, platformTokenColumns } from './token-commands.js';
+import { parseExpiresIn, platformTokenColumns, printCreatedToken } from './token-commands.js';
 
 export function addPlatformTokenCommands(parents: VerbCommands): void {
   parents.create
@@ -24,12 +24,7 @@ export function addPlatformTokenCommands(parents: VerbCommands): void {
       const { client, format } = commandContext(command, 'platform');
       const body = options.expiresIn === undefined ? { name } : { name, expiresInDays: options.expiresIn };
       const created = await client.post<CreatedPlatformToken>('/v1/platform/token', body);
-      // The token alone on stdout, so `TOKEN=$(dispatch create platform-token ...)` works; the advice goes to stderr.
-      if (!printStructured(format, created)) console.log(created.token);
-      console.error(
-        `Created platform admin token "${created.name}" (id ${created.id})` +
-          `${created.expiresAt ? `, expiring ${created.expiresAt}` : ''}. It is shown only now: store it safely.`,
-      );
+      printCreatedToken(format, created, `platform admin token "${created.name}" (id ${created.id})`);
     });
 
   parents.get

@@ -3,7 +3,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { CreatedToken, Token as TokenInfo } from './api-types.js';
 import { commandContext } from './context.js';
-import { printResources, printStructured, type Column } from './output.js';
+import { printResources, printStructured, type Column, type OutputFormat } from './output.js';
 import type { VerbCommands } from './resource-commands.js';
 import { formatDate } from './table.js';
 
@@ -41,6 +41,21 @@ export function parseExpiresIn(value: string): number {
   return Number(days);
 }
 
+/**
+ * A new token: the token alone on stdout, so `TOKEN=$(dispatch create ...)` works (or the whole answer with -o),
+ * and the advice on stderr. `what`: how the advice names it, e.g. 'viewer token "ci" (id ...) for org acme'.
+ */
+export function printCreatedToken(
+  format: OutputFormat,
+  created: { token: string; expiresAt: string | null },
+  what: string,
+): void {
+  if (!printStructured(format, created)) console.log(created.token);
+  console.error(
+    `Created ${what}${created.expiresAt ? `, expiring ${created.expiresAt}` : ''}. It is shown only now: store it safely.`,
+  );
+}
+
 export function addTokenCommands(parents: VerbCommands): void {
   parents.create
     .command('token')
@@ -62,11 +77,10 @@ export function addTokenCommands(parents: VerbCommands): void {
         ...(options.expiresIn === undefined ? {} : { expiresInDays: options.expiresIn }),
       };
       const created = await client.post<CreatedToken>('/v1/token', body);
-      // The token alone on stdout, so `TOKEN=$(dispatch create token ...)` works; the advice goes to stderr.
-      if (!printStructured(format, created)) console.log(created.token);
-      console.error(
-        `Created ${created.role} token "${created.name}" (id ${created.id}) for org ${created.org}` +
-          `${created.expiresAt ? `, expiring ${created.expiresAt}` : ''}. It is shown only now: store it safely.`,
+      printCreatedToken(
+        format,
+        created,
+        `${created.role} token "${created.name}" (id ${created.id}) for org ${created.org}`,
       );
     });
 
